@@ -1,0 +1,73 @@
+/**
+ * The Redis a run talks to, whichever way it was configured: a URL the user
+ * gave, or a throwaway `redis-server` started here and stopped on close.
+ * Closing removes every key under the run prefix first.
+ */
+import { parseRedisUrl, type RedisTarget, type RedisUrlTarget } from '../config/redisTarget.ts';
+import { type ConnectOptions, connectRedis, type RedisClient, serverVersion } from './connection.ts';
+import { deleteByPrefix, newRunPrefix } from './keyspace.ts';
+import { type RedisServerHandle, startRedisServer } from './redisServer.ts';
+
+export interface RedisSession {
+  client: RedisClient;
+  target: RedisUrlTarget;
+  /** Where Redis is, password redacted; "throwaway redis-server on :PORT" when started here. */
+  display: string;
+  throwaway: boolean;
+  prefix: string;
+  server: { version: string; mode: string };
+  /** Opens another client to the same server (e.g. the raw GET baseline, a writer). */
+  connectAnother(options?: ConnectOptions): Promise<RedisClient>;
+  /** Removes the run's keys, closes the clients and stops a throwaway server. Safe to call twice. */
+  close(): Promise<{ removedKeys: number }>;
+}
+
+export async function openRedisSession(target: RedisTarget, options: ConnectOptions = {}): Promise<RedisSession> {
+  let started: RedisServerHandle | undefined;
+  let urlTarget: RedisUrlTarget;
+  if (target.kind === 'throwaway') {
+    started = await startRedisServer();
+    urlTarget = parseRedisUrl(started.url, '--redis-url');
+  } else {
+    urlTarget = target;
+  }
+  const clients: RedisClient[] = [];
+  let client: RedisClient;
+  try {
+    client = await connectRedis(urlTarget, options);
+  } catch (error) {
+    await started?.stop();
+    throw error;
+  }
+  clients.push(client);
+  const prefix = newRunPrefix();
+  const server = await serverVersion(client);
+  let closing: Promise<{ removedKeys: number }> | undefined;
+  return {
+    client,
+    target: urlTarget,
+    display: started ? `throwaway redis-server on 127.0.0.1:${started.port}` : urlTarget.display,
+    throwaway: started !== undefined,
+    prefix,
+    server,
+    async connectAnother(more = {}) {
+      const extra = await connectRedis(urlTarget, { ...options, ...more });
+      clients.push(extra);
+      return extra;
+    },
+    close() {
+      closing ??= (async () => {
+        let removedKeys = 0;
+        try {
+          // A throwaway server is stopped whole; a user's server keeps everything but our prefix.
+          if (!started && client.isReady) removedKeys = await deleteByPrefix(client, prefix);
+        } finally {
+          for (const c of clients) c.destroy();
+          await started?.stop();
+        }
+        return { removedKeys };
+      })();
+      return closing;
+    },
+  };
+}
