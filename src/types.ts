@@ -33,8 +33,9 @@ export interface ReadPathResult {
   rows: ReadPathRow[];
   /** Source latency above which cache-aside beats a direct read at the measured hit ratio; null when the cache never wins. */
   breakEvenSourceLatencyMs: number | null;
-  /** The hit ratio the break-even figure assumes (measured in this run's ttl-sweep, else the zipf prediction). */
+  /** The hit ratio the break-even figure assumes: this run's best ttl-sweep row, else the model's at TTL 2 s. */
   breakEvenHitRatio: number;
+  breakEvenHitRatioFrom: 'measured' | 'predicted';
   /** cache-hit ops/s over redis-get ops/s, measured in the same run. */
   hitPathVsRawGet: number | null;
 }
@@ -76,6 +77,7 @@ export interface FreshnessRow {
   reads: number;
   writes: number;
   hitRatio: number | null;
+  predictedHitRatio: number | null;
   staleReadRatio: number | null;
   predictedStaleReadRatio: number | null;
   /** Stale reads served after a delete-on-write: the reader-writer race. */

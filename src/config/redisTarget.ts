@@ -29,8 +29,11 @@ export function resolveRedisTarget(flagUrl: string | undefined, env: NodeJS.Proc
   if (!ENV_KEYS.some((k) => env[k] !== undefined && env[k] !== '')) return { kind: 'throwaway' };
 
   const host = env.REDIS_HOST || '127.0.0.1';
-  if (/[\s/@?#]/.test(host))
-    throw new UsageError(`REDIS_HOST "${host}" is not a host name: expected a host such as 127.0.0.1`);
+  // A colon outside [IPv6] brackets would make the URL's hostname setter keep its placeholder silently.
+  if (/[\s/@?#]/.test(host) || (host.includes(':') && !/^\[[0-9a-f:.]+\]$/i.test(host)))
+    throw new UsageError(
+      `REDIS_HOST "${host}" is not a host name: expected a host such as 127.0.0.1 or [::1] (the port goes in REDIS_PORT)`,
+    );
   const port = parseIntEnv(env, 'REDIS_PORT', 6379, 1, 65535);
   const db = parseIntEnv(env, 'REDIS_DB', 0, 0, 2 ** 31 - 1);
   const tls = parseBoolEnv(env, 'REDIS_TLS');
@@ -88,7 +91,8 @@ export function parseRedisUrl(raw: string, from: RedisUrlTarget['from']): RedisU
 
 /** Replace the password of any URL-ish string with `***`; leaves text without one untouched. */
 export function redactUrl(text: string): string {
-  return text.replace(/(\w+:\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@');
+  // Up to the last `@` of the token: a password may hold a raw `@` (URL parsing takes the last one).
+  return text.replace(/(\w+:\/\/[^:/@\s]*:)\S*@/g, '$1***@');
 }
 
 function parseIntEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -45,7 +45,8 @@ export interface BenchOptions {
   concurrency: number | undefined;
   durationMs: number | undefined;
   warmupMs: number | undefined;
-  sourceLatency: LatencySpec;
+  /** Delay per source query; `undefined` means the suite's own (1 ms; 10 ms for stampede). */
+  sourceLatency: LatencySpec | undefined;
   writeRate: number | undefined;
   invalidation: Invalidation[] | undefined;
   stampede: StampedeStrategy[] | undefined;
@@ -55,6 +56,8 @@ export interface BenchOptions {
   maxStalePct: number | undefined;
   speedup: number;
   seed: number;
+  /** Per-command Redis timeout (`--redis-timeout`): how long a read waits on Redis before it falls back to the source. Not scaled by `--speedup`. */
+  redisTimeoutMs: number;
   json: string | undefined;
   out: string;
   save: boolean;

@@ -30,6 +30,12 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
 }
 
+/** Servers still running; killed if this process exits without stopping them (a second Ctrl-C). */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function redisServerInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
@@ -87,7 +93,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   ];
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const launched = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = launched;
+    running.add(launched);
+    launched.once('exit', () => running.delete(launched));
     await waitForReady(child, port);
   };
   await launch();

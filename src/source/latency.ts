@@ -7,6 +7,9 @@ import type { Rng } from '../workload/rng.ts';
 
 export type LatencySampler = () => number;
 
+/** The source latency of every suite but stampede when `--source-latency` is not given. */
+export const DEFAULT_SOURCE_LATENCY: LatencySpec = { kind: 'fixed', ms: 1 };
+
 export function latencySampler(spec: LatencySpec, rng: Rng): LatencySampler {
   switch (spec.kind) {
     case 'fixed':
@@ -40,7 +43,5 @@ export function describeLatency(spec: LatencySpec): string {
   }
 }
 
-/** Sleeps for `ms`; zero costs a microtask, not a timer tick. */
-export function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** Sleeps for `ms` to within a fraction of a millisecond; zero costs a microtask, not a timer tick. */
+export { preciseSleep as sleep } from '../load/preciseTimer.ts';

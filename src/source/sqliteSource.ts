@@ -66,10 +66,11 @@ export class SqliteSource {
   /** Replaces the table's rows with `count` deterministic rows (ids 1..count) drawn from `seed`. */
   seed(count: number, seed: number): void {
     const rng: Rng = createRng(seed).fork('source-rows');
-    const insert = this.db.prepare(
-      'INSERT INTO products (id, name, price, stock, version, updated_at) VALUES (?, ?, ?, ?, 1, 0)',
-    );
-    this.guard(() =>
+    this.guard(() => {
+      // Prepared inside the guard: on a closed database `prepare` itself throws.
+      const insert = this.db.prepare(
+        'INSERT INTO products (id, name, price, stock, version, updated_at) VALUES (?, ?, ?, ?, 1, 0)',
+      );
       this.db.transaction(() => {
         this.db.exec('DELETE FROM products');
         for (let id = 1; id <= count; id++) {
@@ -77,21 +78,32 @@ export class SqliteSource {
           const stock = Math.floor(rng.next() * 1000);
           insert.run(id, `product ${id}`, price, stock);
         }
-      })(),
-    );
+      })();
+    });
   }
 
-  /** Point read by id, after the injected delay: what a cache miss pays. */
+  /**
+   * Point read by id: what a cache miss pays. The delay is split around the
+   * query, half for the request and half for the response, because the row a
+   * reader gets back is already old by the time it arrives — that is what lets
+   * a delete-on-write race happen, as it does against a real MySQL.
+   */
   async read(id: number): Promise<ProductRow | undefined> {
-    await sleep(this.latency());
+    const delay = this.latency();
+    await sleep(delay / 2);
     this.reads++;
-    return this.guard(() => this.selectById.get(id));
+    const row = this.guard(() => this.selectById.get(id));
+    await sleep(delay / 2);
+    return row;
   }
 
-  /** Updates a row (bumping `version`) after the injected delay and returns the new row. */
+  /** Updates a row (bumping `version`) with the same split delay and returns the new row. */
   async update(id: number): Promise<ProductRow | undefined> {
-    await sleep(this.latency());
-    return this.updateNow(id);
+    const delay = this.latency();
+    await sleep(delay / 2);
+    const row = this.updateNow(id);
+    await sleep(delay / 2);
+    return row;
   }
 
   /** The same update without the delay, for scripted tests and writers that model their own timing. */

@@ -15,14 +15,22 @@ export interface TestRedis {
   connect(options?: ConnectOptions & { url?: string }): Promise<RedisClient>;
 }
 
-/** Starts a server for the calling test file and registers its teardown. */
+const started: { server: RedisServerHandle; clients: RedisClient[] }[] = [];
+
+// Registered once, when a test file imports this helper: vitest 4 silently
+// drops an afterAll registered inside beforeAll or a test, which leaked servers.
+afterAll(async () => {
+  for (const { server, clients } of started.splice(0)) {
+    for (const client of clients) client.destroy();
+    await server.stop();
+  }
+});
+
+/** Starts a server for the calling test file; it is stopped after the file's tests. */
 export async function useRedisServer(options: RedisServerOptions = {}): Promise<TestRedis> {
   const server = await startRedisServer(options);
   const clients: RedisClient[] = [];
-  afterAll(async () => {
-    for (const client of clients) client.destroy();
-    await server.stop();
-  });
+  started.push({ server, clients });
   return {
     server,
     url: server.url,

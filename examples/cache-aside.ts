@@ -1,0 +1,34 @@
+/**
+ * The seed's redis_perf.py: cache-aside in front of a slow source. The first
+ * read of an id misses (pays the 20 ms source delay and fills Redis), the
+ * second hits Redis.
+ */
+import { CacheAsideService } from '../src/cache/cacheAside.ts';
+import { latencySampler } from '../src/source/latency.ts';
+import { SqliteSource } from '../src/source/sqliteSource.ts';
+import { createRng } from '../src/workload/rng.ts';
+import { runExample } from './shared.ts';
+
+const SOURCE_LATENCY_MS = 20;
+const TTL_MS = 60_000;
+
+await runExample('cache-aside', async ({ client, prefix }) => {
+  const source = new SqliteSource({ latency: latencySampler({ kind: 'fixed', ms: SOURCE_LATENCY_MS }, createRng(1)) });
+  try {
+    source.seed(5, 42);
+    console.log(
+      `source: SQLite with ${source.count()} products, ${SOURCE_LATENCY_MS} ms per query; cache TTL ${TTL_MS} ms`,
+    );
+    const service = new CacheAsideService({ redis: client, source, keyPrefix: `${prefix}product:`, ttlMs: TTL_MS });
+    for (const attempt of [1, 2]) {
+      const started = performance.now();
+      const { outcome, row } = await service.get(1);
+      const ms = (performance.now() - started).toFixed(2);
+      const from = outcome === 'hit' ? 'Redis' : 'the source';
+      console.log(`read ${attempt} of id 1: ${outcome} from ${from} in ${ms} ms -> ${JSON.stringify(row)}`);
+    }
+    console.log(`source queries: ${source.reads}; key ${service.key(1)} TTL ${await client.pTTL(service.key(1))} ms`);
+  } finally {
+    source.close();
+  }
+});

@@ -1,0 +1,55 @@
+/**
+ * The closing lines that answer "which TTL?": the shortest TTL that reaches
+ * 90% of the best hit ratio (ttl-sweep), and, with --max-stale, the TTL with
+ * the best hit ratio whose stale-read ratio stays within budget (freshness).
+ * Each says why, in figures measured in this run.
+ */
+import { formatTtl } from '../suites/suiteDefaults.ts';
+import type { FreshnessRow, TtlSweepRow } from '../types.ts';
+import { fmtMs, fmtPct, fmtRate, fmtRatio } from './format.ts';
+
+/** Orders TTLs with `null` (no expiry) last. */
+function ttlOrder(a: number | null, b: number | null): number {
+  return (a ?? Number.POSITIVE_INFINITY) - (b ?? Number.POSITIVE_INFINITY);
+}
+
+export function recommendTtl(rows: TtlSweepRow[], share = 0.9): string | undefined {
+  const cached = rows.filter((r): r is TtlSweepRow & { hitRatio: number } => r.hitRatio !== null);
+  if (cached.length === 0) return undefined;
+  const best = cached.reduce((a, b) => (b.hitRatio > a.hitRatio ? b : a));
+  const pick = [...cached].sort((a, b) => ttlOrder(a.ttlMs, b.ttlMs)).find((r) => r.hitRatio >= share * best.hitRatio);
+  if (!pick) return undefined;
+  const uncached = rows.find((r) => r.ttlMs === 0);
+  const baseline = uncached
+    ? ` (uncached: ${fmtRate(uncached.sourceReadsPerSec)}/s, p99 ${fmtMs(uncached.p99Ms)} ms)`
+    : '';
+  return (
+    `recommendation: TTL ${formatTtl(pick.ttlMs)} is the shortest that reaches ${Math.round(share * 100)}% of the best hit ratio ` +
+    `(${fmtRatio(pick.hitRatio)} vs ${fmtRatio(best.hitRatio)} at ${formatTtl(best.ttlMs)}), with p99 ${fmtMs(pick.p99Ms)} ms ` +
+    `and ${fmtRate(pick.sourceReadsPerSec)} source reads/s${baseline}`
+  );
+}
+
+export function adviseMaxStale(rows: FreshnessRow[], maxStalePct: number): string {
+  const budget = maxStalePct / 100;
+  const measured = rows.filter(
+    (r): r is FreshnessRow & { hitRatio: number; staleReadRatio: number } =>
+      r.hitRatio !== null && r.staleReadRatio !== null,
+  );
+  const within = measured.filter((r) => r.staleReadRatio <= budget);
+  if (within.length === 0) {
+    const least = measured.reduce<(typeof measured)[number] | undefined>(
+      (a, b) => (!a || b.staleReadRatio < a.staleReadRatio ? b : a),
+      undefined,
+    );
+    return least
+      ? `max-stale ${maxStalePct}%: no measured TTL stays within budget; the freshest was ${least.invalidation} at ${formatTtl(least.ttlMs)} with ${fmtPct(least.staleReadRatio)} stale reads — try shorter TTLs or delete-on-write`
+      : `max-stale ${maxStalePct}%: no freshness rows were measured`;
+  }
+  const pick = within.reduce((a, b) => (b.hitRatio > a.hitRatio ? b : a));
+  const over = measured.filter((r) => r.staleReadRatio > budget && r.hitRatio > pick.hitRatio);
+  const why = over.length
+    ? `; higher hit ratios break the budget (${over.map((r) => `${r.invalidation} ${formatTtl(r.ttlMs)}: ${fmtPct(r.staleReadRatio)} stale`).join(', ')})`
+    : '';
+  return `max-stale ${maxStalePct}%: use TTL ${formatTtl(pick.ttlMs)} with ${pick.invalidation} invalidation — best hit ratio ${fmtRatio(pick.hitRatio)} with ${fmtPct(pick.staleReadRatio)} stale reads${why}`;
+}

@@ -1,0 +1,41 @@
+/** The same tables two ways: cli-table3 for the terminal, Markdown for `latest.md`. */
+import Table from 'cli-table3';
+import type { Snapshot } from '../types.ts';
+import type { TableData } from './tables.ts';
+
+export function renderTerminal(tables: TableData[], color: boolean): string {
+  return tables
+    .map((t) => {
+      const table = new Table({ head: t.head, style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] } });
+      for (const row of t.rows) table.push(row);
+      return [t.title, table.toString(), ...t.notes.map((n) => `  ${n}`)].join('\n');
+    })
+    .join('\n\n');
+}
+
+export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: string): string {
+  const { env } = snapshot;
+  const header = [
+    `# cache-aside-bench: ${String(snapshot.config.scenario)}`,
+    '',
+    `- date: ${snapshot.createdAt}`,
+    `- status: ${snapshot.status}`,
+    `- Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), SQLite ${env.source.version}`,
+    `- CPU: ${env.cpu} × ${env.cores}, ${env.os}`,
+    `- git commit: ${env.gitCommit ?? 'unknown'}`,
+    `- run time: ${snapshot.durationSec.toFixed(1)} s`,
+  ];
+  const escapeCell = (cell: string) => cell.replace(/\|/g, '\\|');
+  const body = tables.map((t) =>
+    [
+      `## ${t.title}`,
+      '',
+      `| ${t.head.map(escapeCell).join(' | ')} |`,
+      `|${t.head.map(() => ' --- ').join('|')}|`,
+      ...t.rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`),
+      ...(t.notes.length ? ['', ...t.notes.map((n) => `- ${n}`)] : []),
+    ].join('\n'),
+  );
+  const chart = charts ? ['## ttl-sweep charts', '', '```', charts, '```'] : [];
+  return `${[...header, '', ...body.flatMap((b) => [b, '']), ...chart].join('\n').trimEnd()}\n`;
+}

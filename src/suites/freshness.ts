@@ -1,0 +1,122 @@
+/**
+ * `freshness`: what a TTL costs in stale reads. Writers update source rows
+ * while reads run; every cached value carries its row version, and each hit
+ * is checked against the source after its latency was taken. Rows per TTL ×
+ * invalidation strategy (`ttl`: nothing on write; `delete`: DEL after the
+ * update; `write-through`: SET the new row after the update).
+ *
+ * A stale hit under `delete` or `write-through` is the reader–writer race (a
+ * reader that loaded the old row stores it after the writer's delete): it is
+ * counted separately, because users should see that it happens.
+ */
+import type { Invalidation, TtlMs } from '../config/types.ts';
+import { summarize } from '../metrics/latencyHistogram.ts';
+import type { FreshnessRow } from '../types.ts';
+import { createKeySampler } from '../workload/keySampler.ts';
+import { predictFreshness } from '../workload/model.ts';
+import { newService, type SuiteContext } from './context.ts';
+import { type LoadShape, runReads } from './readRun.ts';
+import { formatTtl, rowWarmupMs } from './suiteDefaults.ts';
+
+export const FRESHNESS_DEFAULTS = {
+  ttl: [500, 2000] as TtlMs[],
+  invalidation: ['ttl', 'delete', 'write-through'] as Invalidation[],
+  rate: 2000,
+  writeRate: 100,
+  durationMs: 3000,
+};
+
+export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow[] }> {
+  const { options, session, source } = ctx;
+  const ttls = (options.ttl ?? FRESHNESS_DEFAULTS.ttl).filter((ttl) => ttl !== 0);
+  const strategies = options.invalidation ?? FRESHNESS_DEFAULTS.invalidation;
+  const writeRate = options.writeRate ?? FRESHNESS_DEFAULTS.writeRate;
+  const durationMs = options.durationMs ?? FRESHNESS_DEFAULTS.durationMs;
+  const load: LoadShape =
+    options.concurrency !== undefined
+      ? { concurrency: options.concurrency }
+      : { rate: options.rate ?? FRESHNESS_DEFAULTS.rate };
+  const rows: FreshnessRow[] = [];
+  let index = 0;
+  for (const ttlMs of ttls) {
+    for (const invalidation of strategies) {
+      if (ctx.signal.aborted) return { rows };
+      const rng = ctx.rng.fork(`freshness:${index}`);
+      const sampler = createKeySampler(options.dist, options.keys, rng.fork('keys'));
+      const writeSampler = createKeySampler(options.writeDist ?? options.dist, options.keys, rng.fork('write-keys'));
+      const service = newService(ctx, {
+        keyPrefix: `${session.prefix}freshness:${index++}:`,
+        ttlMs,
+        slidingTtl: options.slidingTtl,
+        ttlJitterPct: options.ttlJitterPct,
+        rng: rng.fork('jitter'),
+      });
+      // When each version of each row appeared, so a stale hit's age is exact.
+      const changedAt = new Map<number, number[]>();
+      let stale = 0;
+      let maxStaleAgeMs: number | null = null;
+      const warmupMs = options.warmupMs ?? rowWarmupMs(ttlMs);
+      ctx.progress.start(`freshness ${invalidation} ttl=${formatTtl(ttlMs)}`);
+      const run = await runReads({
+        service,
+        source,
+        redis: session.client,
+        sampler,
+        load,
+        window: { warmupMs, durationMs },
+        rng,
+        signal: ctx.signal,
+        errors: ctx.errors,
+        onProgress: (f) => ctx.progress.update(f),
+        writer: {
+          rate: writeRate,
+          sampler: writeSampler,
+          async write(id) {
+            const row = await source.update(id);
+            if (row) {
+              const times = changedAt.get(id) ?? [];
+              times[row.version] = row.updated_at;
+              changedAt.set(id, times);
+            }
+            await service.onWrite(id, invalidation, row);
+          },
+        },
+        onMeasuredHit(id, result) {
+          const cached = result.row?.version ?? 0;
+          const current = source.currentVersion(id);
+          if (!current || current.version <= cached) return;
+          stale++;
+          const changed = changedAt.get(id)?.[cached + 1] ?? current.updated_at;
+          const age = Date.now() - changed;
+          maxStaleAgeMs = Math.max(maxStaleAgeMs ?? 0, age);
+        },
+      });
+      ctx.progress.stop();
+      const rate = 'rate' in load ? load.rate : run.driver.achievedRate;
+      const predicted = predictFreshness({
+        probabilities: sampler.probabilities,
+        rate,
+        ttlMs,
+        sliding: options.slidingTtl,
+        windowMs: { warmupMs, durationMs },
+        writeProbabilities: writeSampler.probabilities,
+        writeRate,
+        invalidation,
+      });
+      rows.push({
+        invalidation,
+        ttlMs,
+        reads: run.reads,
+        writes: run.writes,
+        hitRatio: run.hitRatio,
+        predictedHitRatio: predicted.hitRatio,
+        staleReadRatio: run.reads > 0 ? stale / run.reads : null,
+        predictedStaleReadRatio: predicted.staleReadRatio,
+        racedStaleReads: invalidation === 'ttl' ? 0 : stale,
+        maxStaleAgeMs,
+        p99Ms: summarize(run.all).p99Ms,
+      });
+    }
+  }
+  return { rows };
+}

@@ -1,0 +1,284 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.ts';
+import { compareSnapshots, renderComparison } from '../../src/report/compare.ts';
+import type { Snapshot, TtlSweepRow } from '../../src/types.ts';
+
+/** A valid snapshot with one row per suite; `edit` tweaks a deep copy. */
+function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot {
+  const sweepRow = (ttlMs: number | null, hitRatio: number | null): TtlSweepRow => ({
+    ttlMs,
+    productionTtlMs: ttlMs,
+    reads: 10_000,
+    hitRatio,
+    predictedHitRatio: hitRatio,
+    serverHitRatio: hitRatio,
+    p50Ms: 0.2,
+    p95Ms: 0.5,
+    p99Ms: 1,
+    p999Ms: 2,
+    maxMs: 3,
+    readsPerSec: 1000,
+    sourceReadsPerSec: 100,
+    predictedSourceReadsPerSec: 100,
+    load: { mode: 'open', targetRate: 1000, achievedRate: 1000, lateSends: 0, errors: 0 },
+    redisErrors: 0,
+    histogram: 'HISTFAKE',
+  });
+  const snapshot: Snapshot = {
+    schemaVersion: 1,
+    createdAt: '2026-11-25T19:06:41.123Z',
+    status: 'complete',
+    durationSec: 60,
+    env: {
+      node: 'v20.0.0',
+      redis: { version: '7.2.0', mode: 'standalone' },
+      source: { kind: 'sqlite', version: '3.45.0' },
+      cpu: 'test cpu',
+      cores: 2,
+      os: 'linux',
+      gitCommit: null,
+    },
+    config: { scenario: 'default', keys: 10_000, seed: 1, out: 'results' },
+    errors: { redis: 0, source: 0 },
+    suites: {
+      'read-path': {
+        concurrency: 1,
+        rows: [{ name: 'cache-hit', meanMs: 0.2, p50Ms: 0.2, p99Ms: 0.5, opsPerSec: 5000, samples: 1000 }],
+        breakEvenSourceLatencyMs: 0.3,
+        breakEvenHitRatio: 0.9,
+        breakEvenHitRatioFrom: 'measured',
+        hitPathVsRawGet: 0.9,
+      },
+      'ttl-sweep': { rows: [sweepRow(0, null), sweepRow(2000, 0.9), sweepRow(null, 0.95)] },
+      freshness: {
+        rows: [
+          {
+            invalidation: 'delete',
+            ttlMs: 2000,
+            reads: 1000,
+            writes: 10,
+            hitRatio: 0.9,
+            predictedHitRatio: 0.9,
+            staleReadRatio: 0.01,
+            predictedStaleReadRatio: 0.01,
+            racedStaleReads: 0,
+            maxStaleAgeMs: 5,
+            p99Ms: 1,
+          },
+        ],
+      },
+      stampede: {
+        rows: [
+          {
+            strategy: 'lock',
+            ttlMs: 500,
+            expiries: 10,
+            loads: 10,
+            loadsPerExpiry: 1,
+            predictedLoadsPerExpiry: 1,
+            hitRatio: 0.99,
+            p99Ms: 2,
+          },
+        ],
+      },
+    },
+    suitesRun: ['read-path', 'ttl-sweep', 'freshness', 'stampede'],
+  };
+  const copy = structuredClone(snapshot);
+  edit(copy);
+  return copy;
+}
+
+function sweepRow(s: Snapshot, ttlMs: number | null): TtlSweepRow {
+  const row = s.suites['ttl-sweep']?.rows.find((r) => r.ttlMs === ttlMs);
+  if (!row) throw new Error(`no ttl-sweep row for ${ttlMs}`);
+  return row;
+}
+
+const find = (c: ReturnType<typeof compareSnapshots>, rowKey: string, metric: string) =>
+  c.rows.find((r) => r.rowKey === rowKey && r.metric === metric);
+
+describe('compareSnapshots', () => {
+  it('finds no regression between identical snapshots', () => {
+    const c = compareSnapshots(buildSnapshot(), buildSnapshot(), 5);
+    expect(c.regressions).toBe(0);
+    expect(c.rows.some((r) => r.improved)).toBe(false);
+    expect(c.notes).toEqual([]);
+    expect(c.rows.map((r) => r.rowKey)).toEqual(
+      expect.arrayContaining([
+        'cache-hit',
+        'ttl=0 (no cache)',
+        'ttl=2s',
+        'ttl=none',
+        'delete ttl=2s',
+        'lock ttl=500ms',
+      ]),
+    );
+    expect(renderComparison(c)).toMatch(/no regressions past 5%$/);
+  });
+
+  it('counts a hit ratio down 6 points as a regression at threshold 5, and 4 or exactly 5 points as none', () => {
+    const at = (hitRatio: number) =>
+      compareSnapshots(
+        buildSnapshot(),
+        buildSnapshot((s) => {
+          sweepRow(s, 2000).hitRatio = hitRatio;
+        }),
+        5,
+      );
+    const six = at(0.84);
+    expect(find(six, 'ttl=2s', 'hitRatio')).toMatchObject({ regressed: true, delta: '-6.0 pts' });
+    expect(six.regressions).toBe(1);
+    expect(at(0.86).regressions).toBe(0);
+    expect(at(0.85).regressions).toBe(0);
+  });
+
+  it('counts p99 up 10% as a regression and marks an improvement', () => {
+    const c = compareSnapshots(
+      buildSnapshot(),
+      buildSnapshot((s) => {
+        sweepRow(s, 2000).p99Ms = 1.1;
+        sweepRow(s, null).sourceReadsPerSec = 50;
+      }),
+      5,
+    );
+    expect(find(c, 'ttl=2s', 'p99Ms')).toMatchObject({ old: 1, new: 1.1, delta: '+10.0%', regressed: true });
+    expect(find(c, 'ttl=none', 'sourceReadsPerSec')).toMatchObject({ regressed: false, improved: true });
+    expect(c.regressions).toBe(1);
+    const text = renderComparison(c);
+    expect(text).toContain('REGRESSED');
+    expect(text).toContain('improved');
+    expect(text).toMatch(/1 regression past 5%$/);
+  });
+
+  it('gates read-path on p99 and opsPerSec only', () => {
+    const c = compareSnapshots(
+      buildSnapshot(),
+      buildSnapshot((s) => {
+        const row = s.suites['read-path']?.rows[0];
+        if (row) Object.assign(row, { meanMs: 1, p50Ms: 1, opsPerSec: 4000 });
+      }),
+      5,
+    );
+    expect(find(c, 'cache-hit', 'p50Ms')?.regressed).toBe(false);
+    expect(find(c, 'cache-hit', 'opsPerSec')?.regressed).toBe(true);
+    expect(c.regressions).toBe(1);
+  });
+
+  it('shows a row present only in NEW without counting it', () => {
+    const c = compareSnapshots(
+      buildSnapshot(),
+      buildSnapshot((s) => {
+        s.suites['ttl-sweep']?.rows.push({ ...sweepRow(s, 2000), ttlMs: 300_000, hitRatio: 0.1, p99Ms: 99 });
+      }),
+      5,
+    );
+    expect(find(c, 'ttl=5m', 'hitRatio')).toMatchObject({ old: null, new: 0.1, delta: 'new row', regressed: false });
+    expect(c.regressions).toBe(0);
+  });
+
+  it('never regresses on null figures', () => {
+    const c = compareSnapshots(
+      buildSnapshot(),
+      buildSnapshot((s) => {
+        sweepRow(s, 2000).hitRatio = null;
+      }),
+      5,
+    );
+    expect(find(c, 'ttl=2s', 'hitRatio')).toMatchObject({ new: null, delta: 'n/a', regressed: false });
+    expect(find(c, 'ttl=0 (no cache)', 'hitRatio')?.regressed).toBe(false);
+  });
+
+  it('refuses a different schemaVersion or scenario', () => {
+    const v2 = buildSnapshot((s) => {
+      (s as { schemaVersion: number }).schemaVersion = 2;
+    });
+    expect(() => compareSnapshots(buildSnapshot(), v2, 5)).toThrow(UsageError);
+    const other = buildSnapshot((s) => {
+      s.config.scenario = 'session-store';
+    });
+    expect(() => compareSnapshots(buildSnapshot(), other, 5)).toThrow(
+      /scenario "default" with scenario "session-store"/,
+    );
+  });
+
+  it('notes a degraded run and changed options', () => {
+    const c = compareSnapshots(
+      buildSnapshot(),
+      buildSnapshot((s) => {
+        s.status = 'degraded';
+        s.config.keys = 20_000;
+        s.config.out = 'elsewhere';
+      }),
+      5,
+    );
+    expect(c.notes).toEqual([
+      'NEW run is degraded; its figures may not be representative',
+      'options differ between the runs: keys',
+    ]);
+  });
+});
+
+describe('compare CLI', () => {
+  const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+  let dir: string;
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'compare-cli-'));
+    const slower = buildSnapshot((s) => {
+      sweepRow(s, 2000).p99Ms = 2;
+    });
+    await writeFile(file('old.json'), JSON.stringify(buildSnapshot()));
+    await writeFile(file('same.json'), JSON.stringify(buildSnapshot()));
+    await writeFile(file('slower.json'), JSON.stringify(slower));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  async function run(...args: string[]) {
+    const env = { ...process.env };
+    delete env.DEBUG;
+    try {
+      const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'bench/compare.ts', ...args], {
+        cwd: repoRoot,
+        env,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it('exits 0 without regressions', async () => {
+    const r = await run(file('old.json'), file('same.json'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no regressions past 5%');
+  });
+
+  it('exits 1 when NEW regressed', async () => {
+    const r = await run(file('old.json'), file('slower.json'), '--threshold=10%');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('1 regression past 10%');
+  });
+
+  it.each([
+    [
+      ['a.json', 'b.json', '--threshold', 'abc'],
+      /^error: --threshold "abc" is not valid; expected a percentage from 0 to 1000/,
+    ],
+    [['only-one.json'], /^error: expected two snapshot files/],
+    [['missing.json', 'missing.json'], /^error: cannot read snapshot missing.json: file not found$/],
+  ])('exits 2 with one line on stderr for %j', async (args, message) => {
+    const r = await run(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(message);
+  });
+});
