@@ -36,7 +36,7 @@ export interface ReadPathResult {
   /** The hit ratio the break-even figure assumes: this run's best ttl-sweep row, else the model's at TTL 2 s. */
   breakEvenHitRatio: number;
   breakEvenHitRatioFrom: 'measured' | 'predicted';
-  /** cache-hit ops/s over redis-get ops/s, measured in the same run. */
+  /** cache-hit ops/s over redis-get ops/s at the row concurrency: median of alternating slices in this run. */
   hitPathVsRawGet: number | null;
 }
 

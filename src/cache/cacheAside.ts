@@ -9,17 +9,30 @@
  */
 import type { Invalidation, StampedeStrategy, TtlMs } from '../config/types.ts';
 import { SourceError } from '../errors.ts';
-import type { RedisClient } from '../redis/connection.ts';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisClient } from '../redis/connection.ts';
+import { GuardedConnection } from '../redis/guardedConnection.ts';
 import type { ProductRow, SqliteSource } from '../source/sqliteSource.ts';
 import type { Rng } from '../workload/rng.ts';
-import { type CacheEntry, decodeEntry, encodeEntry, jitteredTtl, xfetchShouldRecompute } from './entry.ts';
+import { CachedEntry, encodeEntry, jitteredTtl, xfetchShouldRecompute } from './entry.ts';
 import { LoadCoordinator } from './loadCoordinator.ts';
 
 export type ReadOutcome = 'hit' | 'miss' | 'uncached' | 'fallback';
 
 export interface ReadResult {
-  outcome: ReadOutcome;
-  row: ProductRow | undefined;
+  readonly outcome: ReadOutcome;
+  /** The row; on a hit it is decoded from the cached value when first read. */
+  readonly row: ProductRow | undefined;
+  /** The row's version, as cached (hit) or as loaded (miss). */
+  readonly version: number | undefined;
+}
+
+/** A hit: one allocation, nothing parsed until the caller asks. */
+class HitResult extends CachedEntry implements ReadResult {
+  readonly outcome = 'hit';
+}
+
+function loaded(outcome: ReadOutcome, row: ProductRow | undefined): ReadResult {
+  return { outcome, row, version: row?.version };
 }
 
 export interface CacheCounters {
@@ -32,6 +45,8 @@ export interface CacheCounters {
   loads: number;
   /** Periods during which at least one load of a key was in flight: one per expiry. */
   loadEpisodes: number;
+  /** Total time loads took, source read plus SET, in ms: Δ is loadMs / loads. */
+  loadMs: number;
   /** XFetch recomputes done before expiry. */
   earlyRecomputes: number;
   redisErrors: number;
@@ -49,6 +64,14 @@ export interface CacheAsideOptions {
   ttlJitterPct?: number;
   stampede?: StampedeStrategy;
   rng?: Rng;
+  /**
+   * The connection reads and writes go through, with its bounded wait. When
+   * omitted, `redis` is wrapped in one (and is destroyed if Redis stalls), so
+   * pass a dedicated connection in either case.
+   */
+  connection?: GuardedConnection;
+  /** How long a read waits on Redis before it is served by the source, when `connection` is omitted. */
+  commandTimeoutMs?: number;
   /** Called on every Redis error, for logging; the error is already counted. */
   onRedisError?: (error: unknown) => void;
 }
@@ -56,7 +79,7 @@ export interface CacheAsideOptions {
 export class CacheAsideService {
   readonly counters: CacheCounters = newCounters();
   readonly keyPrefix: string;
-  private readonly redis: RedisClient;
+  private readonly conn: GuardedConnection;
   private readonly source: SqliteSource;
   private readonly ttlMs: TtlMs;
   private readonly sliding: boolean;
@@ -67,7 +90,9 @@ export class CacheAsideService {
   private readonly onRedisError: ((error: unknown) => void) | undefined;
 
   constructor(options: CacheAsideOptions) {
-    this.redis = options.redis;
+    this.conn =
+      options.connection ??
+      new GuardedConnection(options.redis, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     this.source = options.source;
     this.keyPrefix = options.keyPrefix;
     this.ttlMs = options.ttlMs;
@@ -77,7 +102,8 @@ export class CacheAsideService {
     const stampede = options.stampede ?? { kind: 'none' };
     this.xfetchBeta = stampede.kind === 'xfetch' ? stampede.beta : undefined;
     this.onRedisError = options.onRedisError;
-    this.coordinator = new LoadCoordinator(stampede.kind, this.redis, this.counters, (id) => this.load(id));
+    // The lock's commands are off the hot path and keep node-redis's own timeout.
+    this.coordinator = new LoadCoordinator(stampede.kind, options.redis, this.counters, (id) => this.load(id));
   }
 
   key(id: number): string {
@@ -87,34 +113,37 @@ export class CacheAsideService {
   async get(id: number): Promise<ReadResult> {
     if (this.ttlMs === 0) {
       this.counters.uncached++;
-      return { outcome: 'uncached', row: await this.readSource(id) };
+      return loaded('uncached', await this.readSource(id));
     }
+    const conn = this.conn;
     let raw: string | null;
+    conn.sending();
     try {
       raw = await this.fetch(id);
+      conn.answered();
     } catch (error) {
+      conn.answered();
       this.redisFailed(error);
       this.counters.fallbacks++;
-      return { outcome: 'fallback', row: await this.readSource(id) };
+      return loaded('fallback', await this.readSource(id));
     }
     if (raw !== null) {
-      const entry = decodeEntry(raw);
-      if (this.xfetchBeta === undefined || !this.recomputeEarly(entry, this.xfetchBeta)) {
+      const hit = new HitResult(raw);
+      if (this.xfetchBeta === undefined || !this.recomputeEarly(hit, this.xfetchBeta)) {
         this.counters.hits++;
-        return { outcome: 'hit', row: entry.v };
+        return hit;
       }
       this.counters.earlyRecomputes++;
     }
     this.counters.misses++;
-    const row = await this.coordinator.loadOnMiss(id, this.key(id));
-    return { outcome: 'miss', row };
+    return loaded('miss', await this.coordinator.loadOnMiss(id, this.key(id)));
   }
 
   /** Applies an invalidation strategy after the source row changed. */
   async onWrite(id: number, invalidation: Invalidation, row: ProductRow | undefined): Promise<void> {
     if (invalidation === 'ttl' || this.ttlMs === 0) return;
     try {
-      if (invalidation === 'delete' || row === undefined) await this.redis.del(this.key(id));
+      if (invalidation === 'delete' || row === undefined) await this.conn.track(this.conn.client.del(this.key(id)));
       else await this.store(id, row, 0);
     } catch (error) {
       this.redisFailed(error);
@@ -123,11 +152,13 @@ export class CacheAsideService {
 
   private fetch(id: number): Promise<string | null> {
     const key = this.keyPrefix + id;
-    if (this.sliding && this.ttlMs !== null) return this.redis.getEx(key, { type: 'PX', value: this.ttlMs });
-    return this.redis.get(key);
+    const client = this.conn.client;
+    if (this.sliding && this.ttlMs !== null)
+      return this.conn.track(client.getEx(key, { type: 'PX', value: this.ttlMs }));
+    return this.conn.track(client.get(key));
   }
 
-  private recomputeEarly(entry: CacheEntry, beta: number): boolean {
+  private recomputeEarly(entry: CachedEntry, beta: number): boolean {
     return xfetchShouldRecompute(Date.now(), entry, beta, this.rng ? this.rng.nextOpen() : 1 - Math.random());
   }
 
@@ -143,14 +174,18 @@ export class CacheAsideService {
         this.redisFailed(error);
       }
     }
+    this.counters.loadMs += performance.now() - started;
     return row;
   }
 
   private async store(id: number, row: ProductRow, loadMs: number): Promise<void> {
     const ttl = jitteredTtl(this.ttlMs, this.jitterPct, this.rng);
-    const entry = encodeEntry({ v: row, d: loadMs, e: ttl === null ? null : Date.now() + ttl });
-    if (ttl === null) await this.redis.set(this.key(id), entry);
-    else await this.redis.set(this.key(id), entry, { expiration: { type: 'PX', value: ttl } });
+    const entry = encodeEntry(row, loadMs, ttl === null ? null : Date.now() + ttl);
+    const key = this.key(id);
+    const client = this.conn.client;
+    await this.conn.track(
+      ttl === null ? client.set(key, entry) : client.set(key, entry, { expiration: { type: 'PX', value: ttl } }),
+    );
   }
 
   private async readSource(id: number): Promise<ProductRow | undefined> {
@@ -176,6 +211,7 @@ export function newCounters(): CacheCounters {
     fallbacks: 0,
     loads: 0,
     loadEpisodes: 0,
+    loadMs: 0,
     earlyRecomputes: 0,
     redisErrors: 0,
     sourceErrors: 0,

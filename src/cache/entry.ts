@@ -1,24 +1,43 @@
 /**
- * What the cache stores for a row: the row itself (carrying its `version`, so
- * a hit can be checked against the source), how long the load took (`d`, for
- * XFetch) and when the entry expires (`e`, epoch ms, null for no expiry).
+ * What the cache stores for a row: `version|loadMs|expiresAt|rowJson`. The
+ * short header carries what the harness needs on a hit — the row version (to
+ * check staleness), how long the load took and when the entry expires (for
+ * XFetch) — so a hit never has to parse the row. The row is decoded only when
+ * someone reads it, as an application would when it uses the value.
  */
 import type { TtlMs } from '../config/types.ts';
 import type { ProductRow } from '../source/sqliteSource.ts';
 import type { Rng } from '../workload/rng.ts';
 
-export interface CacheEntry {
-  v: ProductRow;
-  d: number;
-  e: number | null;
+export function encodeEntry(row: ProductRow, loadMs: number, expiresAt: number | null): string {
+  return `${row.version}|${Math.round(loadMs * 1000) / 1000}|${expiresAt ?? ''}|${JSON.stringify(row)}`;
 }
 
-export function encodeEntry(entry: CacheEntry): string {
-  return JSON.stringify(entry);
-}
+/** A cached value as read from Redis; fields are parsed on first use. */
+export class CachedEntry {
+  constructor(readonly raw: string) {}
 
-export function decodeEntry(raw: string): CacheEntry {
-  return JSON.parse(raw) as CacheEntry;
+  get version(): number {
+    return Number(this.raw.slice(0, this.raw.indexOf('|')));
+  }
+
+  /** Δ: how long the load that stored this entry took, in ms. */
+  get loadMs(): number {
+    const a = this.raw.indexOf('|') + 1;
+    return Number(this.raw.slice(a, this.raw.indexOf('|', a)));
+  }
+
+  /** Epoch ms of expiry, null for no expiry. */
+  get expiresAt(): number | null {
+    const a = this.raw.indexOf('|', this.raw.indexOf('|') + 1) + 1;
+    const text = this.raw.slice(a, this.raw.indexOf('|', a));
+    return text === '' ? null : Number(text);
+  }
+
+  get row(): ProductRow {
+    const a = this.raw.indexOf('|', this.raw.indexOf('|', this.raw.indexOf('|') + 1) + 1) + 1;
+    return JSON.parse(this.raw.slice(a)) as ProductRow;
+  }
 }
 
 /**
@@ -37,7 +56,12 @@ export function jitteredTtl(ttlMs: TtlMs, jitterPct: number, rng: Rng | undefine
  * `now − Δ·β·ln(U) ≥ expiry`, U uniform on (0, 1]. A read τ ms before expiry
  * recomputes with probability exp(−τ / (β·Δ)).
  */
-export function xfetchShouldRecompute(nowMs: number, entry: CacheEntry, beta: number, u: number): boolean {
-  if (entry.e === null) return false;
-  return nowMs - entry.d * beta * Math.log(u) >= entry.e;
+export function xfetchShouldRecompute(
+  nowMs: number,
+  entry: { loadMs: number; expiresAt: number | null },
+  beta: number,
+  u: number,
+): boolean {
+  if (entry.expiresAt === null) return false;
+  return nowMs - entry.loadMs * beta * Math.log(u) >= entry.expiresAt;
 }

@@ -16,7 +16,7 @@ import type { RedisClient } from '../redis/connection.ts';
 import { sleep } from '../source/latency.ts';
 import type { ProductRow } from '../source/sqliteSource.ts';
 import type { CacheCounters } from './cacheAside.ts';
-import { decodeEntry } from './entry.ts';
+import { CachedEntry } from './entry.ts';
 
 export interface LockSettings {
   /** How long the lock lives: a holder that dies frees it after this. */
@@ -117,7 +117,7 @@ export class LoadCoordinator {
       await sleep(this.lock.pollMs);
       try {
         const raw = await this.redis.get(key);
-        if (raw !== null) return decodeEntry(raw).v;
+        if (raw !== null) return new CachedEntry(raw).row;
         if ((await this.redis.exists(lockKey)) === 0) return undefined;
       } catch {
         this.counters.redisErrors++;

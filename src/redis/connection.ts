@@ -32,6 +32,8 @@ export async function connectRedis(target: RedisUrlTarget, options: ConnectOptio
     url: target.url,
     name: 'cache-aside-bench',
     disableOfflineQueue: true,
+    // Bounded: while Redis stalls, commands beyond this fail at once instead of piling up.
+    commandsQueueMaxLength: 10_000,
     maintNotifications: 'disabled',
     commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS },
     socket: {
@@ -51,11 +53,33 @@ export async function connectRedis(target: RedisUrlTarget, options: ConnectOptio
   });
   try {
     await withDeadline(client.connect(), connectTimeoutMs + 1000);
+    boundReplies(client, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     return client;
   } catch (error) {
     client.destroy();
     throw classifyConnectError(error instanceof Error ? error : (lastError ?? new Error(String(error))), target);
   }
+}
+
+/**
+ * node-redis's command timeout only covers a command still waiting to be
+ * written: once on the wire it waits for the reply as long as the server
+ * stalls (SIGSTOP, a long-running script). Every command goes through the
+ * client's `sendCommand`, so bounding the reply there bounds the whole round
+ * trip; a late reply is dropped. A command sent with `timeout` unset (a
+ * caller that bounds the wait itself) is left alone.
+ */
+function boundReplies(client: RedisClient, timeoutMs: number): void {
+  type Send = (args: unknown, options?: { timeout?: number }) => Promise<unknown>;
+  // createClient returns Object.create(instance); commands call `sendCommand` on the instance (`_self`).
+  const self =
+    (client as unknown as { _self?: { sendCommand: Send } })._self ?? (client as unknown as { sendCommand: Send });
+  const send = self.sendCommand.bind(self);
+  self.sendCommand = (args, options) => {
+    const ms = options && 'timeout' in options ? options.timeout : timeoutMs;
+    const reply = send(args, options);
+    return ms ? withDeadline(reply, ms, `Redis did not reply within ${ms} ms`) : reply;
+  };
 }
 
 function classifyConnectError(error: Error, target: RedisUrlTarget): Error {
@@ -76,12 +100,9 @@ function firstWord(message: string): string {
   return message.trim().split(/\s+/)[0] ?? 'refused';
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+function withDeadline<T>(promise: Promise<T>, ms: number, message = `connect timed out after ${ms} ms`): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(Object.assign(new Error(`connect timed out after ${ms} ms`), { code: 'ETIMEDOUT' })),
-      ms,
-    );
+    const timer = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -93,6 +114,15 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * The same connection without node-redis's own per-command timeout, for the
+ * measured read path: it bounds its waits with a CommandDeadline instead (see
+ * commandDeadline.ts for why). Everything else keeps node-redis's timeout.
+ */
+export function withoutClientTimeout(client: RedisClient): RedisClient {
+  return client.withCommandOptions({ timeout: 0 }) as unknown as RedisClient;
 }
 
 /** `redis_version` and `redis_mode` from INFO server. */

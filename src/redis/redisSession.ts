@@ -4,7 +4,14 @@
  * Closing removes every key under the run prefix first.
  */
 import { parseRedisUrl, type RedisTarget, type RedisUrlTarget } from '../config/redisTarget.ts';
-import { type ConnectOptions, connectRedis, type RedisClient, serverVersion } from './connection.ts';
+import {
+  type ConnectOptions,
+  connectRedis,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  type RedisClient,
+  serverVersion,
+} from './connection.ts';
+import { GuardedConnection } from './guardedConnection.ts';
 import { deleteByPrefix, newRunPrefix } from './keyspace.ts';
 import { type RedisServerHandle, startRedisServer } from './redisServer.ts';
 
@@ -16,6 +23,8 @@ export interface RedisSession {
   throwaway: boolean;
   prefix: string;
   server: { version: string; mode: string };
+  /** A connection of its own for the measured reads and writes, with the bounded wait (see guardedConnection.ts). */
+  reads: GuardedConnection;
   /** Opens another client to the same server (e.g. the raw GET baseline, a writer). */
   connectAnother(options?: ConnectOptions): Promise<RedisClient>;
   /** Removes the run's keys, closes the clients and stops a throwaway server. Safe to call twice. */
@@ -40,6 +49,18 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
     throw error;
   }
   clients.push(client);
+  let reads: GuardedConnection;
+  try {
+    reads = new GuardedConnection(
+      await connectRedis(urlTarget, options),
+      options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      options.onError,
+    );
+  } catch (error) {
+    client.destroy();
+    await started?.stop();
+    throw error;
+  }
   const prefix = newRunPrefix();
   const server = await serverVersion(client);
   let closing: Promise<{ removedKeys: number }> | undefined;
@@ -50,6 +71,7 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
     throwaway: started !== undefined,
     prefix,
     server,
+    reads,
     async connectAnother(more = {}) {
       const extra = await connectRedis(urlTarget, { ...options, ...more });
       clients.push(extra);
@@ -62,6 +84,7 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
           // A throwaway server is stopped whole; a user's server keeps everything but our prefix.
           if (!started && client.isReady) removedKeys = await deleteByPrefix(client, prefix);
         } finally {
+          reads.close();
           for (const c of clients) c.destroy();
           await started?.stop();
         }

@@ -81,7 +81,14 @@ export async function runBench(production: BenchOptions, io: BenchIo): Promise<B
       if (io.signal.aborted) break;
       say(`running ${suite} …`);
       const suiteStart = performance.now();
-      await runSuite(suite, ctx);
+      try {
+        await runSuite(suite, ctx);
+      } catch (error) {
+        // A suite cut short may fail on what it did not measure (no samples yet):
+        // the run is interrupted all the same.
+        if (io.signal.aborted) break;
+        throw error;
+      }
       say(`  ${suite} done in ${((performance.now() - suiteStart) / 1000).toFixed(1)} s`);
     }
     if (io.signal.aborted)

@@ -33,6 +33,7 @@ export function newService(
     ...options,
     source: options.source ?? ctx.source,
     redis: ctx.session.client,
+    connection: ctx.session.reads,
     onRedisError: () => {
       ctx.errors.redis++;
     },

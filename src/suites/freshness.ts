@@ -82,7 +82,7 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
           },
         },
         onMeasuredHit(id, result) {
-          const cached = result.row?.version ?? 0;
+          const cached = result.version ?? 0;
           const current = source.currentVersion(id);
           if (!current || current.version <= cached) return;
           stale++;

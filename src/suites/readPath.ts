@@ -12,8 +12,9 @@ import type { ReadPathResult, ReadPathRow } from '../types.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio } from '../workload/model.ts';
 import { newService, type SuiteContext } from './context.ts';
+import { pairedThroughputRatio } from './throughputRatio.ts';
 
-export const READ_PATH_DEFAULTS = { durationMs: 1500, warmupMs: 300, hotKeys: 1000 };
+export const READ_PATH_DEFAULTS = { durationMs: 1500, warmupMs: 300, hotKeys: 1000, ratioRounds: 6, ratioSliceMs: 400 };
 
 export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
   const { options, session, source } = ctx;
@@ -22,11 +23,10 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
   const rng = ctx.rng.fork('read-path');
   const sampler = createKeySampler({ kind: 'uniform' }, hotKeys, rng.fork('keys'));
   const prefix = `${session.prefix}read-path:`;
-  const client = session.client;
 
   // The hit row reads keys stored without expiry, so every read is a hit.
   const hitService = newService(ctx, { keyPrefix: `${prefix}hit:`, ttlMs: null });
-  for (let id = 1; id <= hotKeys; id++) await hitService.get(id);
+  for (let id = 1; id <= hotKeys && !ctx.signal.aborted; id++) await hitService.get(id);
   const hitKeys = Array.from({ length: hotKeys }, (_, i) => hitService.key(i + 1));
 
   // The miss row walks ids under a fresh key prefix each pass, so every read is a miss.
@@ -37,15 +37,12 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
     return newService(ctx, { keyPrefix: `${prefix}miss${pass}:`, ttlMs: 60_000 });
   }
 
-  let notHit = 0;
+  const cacheHit = () => hitService.get(sampler.next());
+  // The floor: a bare GET with no timeout machinery at all, on the hit path's connection.
+  const redisGet = () => session.reads.client.get(hitKeys[Math.floor(rng.next() * hotKeys)] as string);
   const rows: Array<[ReadPathRow['name'], () => Promise<unknown>]> = [
     ['source', () => source.read(sampler.next())],
-    [
-      'cache-hit',
-      async () => {
-        if ((await hitService.get(sampler.next())).outcome !== 'hit') notHit++;
-      },
-    ],
+    ['cache-hit', cacheHit],
     [
       'cache-miss',
       () => {
@@ -56,7 +53,7 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
         return missService.get(++missNext);
       },
     ],
-    ['redis-get', () => client.get(hitKeys[Math.floor(rng.next() * hotKeys)] as string)],
+    ['redis-get', redisGet],
   ];
 
   const durationMs = options.durationMs ?? READ_PATH_DEFAULTS.durationMs;
@@ -80,7 +77,17 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
       },
     });
   }
+  const warmingMisses = hitService.counters.misses;
   await bench.run();
+  ctx.progress.start('read-path cache-hit vs redis-get');
+  const paired = await pairedThroughputRatio(cacheHit, redisGet, {
+    concurrency,
+    rounds: READ_PATH_DEFAULTS.ratioRounds,
+    sliceMs: READ_PATH_DEFAULTS.ratioSliceMs,
+    signal: ctx.signal,
+  });
+  ctx.progress.stop();
+  const notHit = hitService.counters.misses - warmingMisses + hitService.counters.fallbacks;
   if (notHit > 0) ctx.log(`read-path: ${notHit} cache-hit reads were not hits (Redis errors?); that row is not pure`);
 
   const results: ReadPathRow[] = [];
@@ -109,7 +116,7 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
     ),
     breakEvenHitRatio: hitRatio.value,
     breakEvenHitRatioFrom: hitRatio.from,
-    hitPathVsRawGet: ratio(results, 'cache-hit', 'redis-get'),
+    hitPathVsRawGet: paired?.ratio ?? null,
   };
 }
 
@@ -141,10 +148,4 @@ export function breakEvenSourceLatency(rows: ReadPathRow[], configuredMs: number
   const s0 = source - configuredMs;
   const m0 = miss - configuredMs;
   return Math.max(0, hit + ((1 - hitRatio) * m0 - s0) / hitRatio);
-}
-
-function ratio(rows: ReadPathRow[], a: ReadPathRow['name'], b: ReadPathRow['name']): number | null {
-  const top = rows.find((row) => row.name === a)?.opsPerSec;
-  const bottom = rows.find((row) => row.name === b)?.opsPerSec;
-  return top !== undefined && bottom !== undefined && bottom > 0 ? top / bottom : null;
 }

@@ -83,8 +83,8 @@ export async function stampede(ctx: SuiteContext): Promise<{ rows: StampedeRow[]
         });
         const loads = service.counters.loads - before.loads;
         const episodes = service.counters.loadEpisodes - before.loadEpisodes;
-        // Δ, the time a load is in flight, as this row measured it: the mean cost of a miss.
-        const loadMs = run.byOutcome.miss.totalCount > 0 ? summarize(run.byOutcome.miss).meanMs : null;
+        // Δ, the time a load is in flight (source read + SET), as this row measured it.
+        const loadMs = loads > 0 ? (service.counters.loadMs - before.loadMs) / loads : null;
         const perKeyRate = ('rate' in load ? load.rate : run.driver.achievedRate) / hotKeys;
         rows.push({
           strategy: describeStrategy(strategy),

@@ -29,7 +29,9 @@ describe('CacheAsideService', () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(80);
     const second = await service.get(7);
-    expect(second).toEqual({ outcome: 'hit', row: first.row });
+    expect(second.outcome).toBe('hit');
+    expect(second.row).toEqual(first.row);
+    expect(second.version).toBe(first.row?.version);
     await sleep(120);
     expect((await service.get(7)).outcome).toBe('miss');
     expect(service.counters).toMatchObject({ hits: 1, misses: 2, loads: 2, redisErrors: 0 });

@@ -1,0 +1,11 @@
+import { CacheAsideService } from './src/cache/cacheAside.ts';
+import { openRedisSession } from './src/redis/redisSession.ts';
+import { SqliteSource } from './src/source/sqliteSource.ts';
+const session = await openRedisSession({ kind: 'throwaway' });
+const source = new SqliteSource(); source.seed(1000, 1);
+const svc = new CacheAsideService({ redis: session.client, source, keyPrefix: `${session.prefix}h:`, ttlMs: null });
+for (let i = 1; i <= 1000; i++) await svc.get(i);
+let n = 0; const t = performance.now();
+await Promise.all(Array.from({ length: 64 }, async () => { while (n < 300000) { n++; await svc.get((n % 1000) + 1); } }));
+console.log('hit/s', (300000 / ((performance.now() - t) / 1000)).toFixed(0));
+await session.close(); source.close();

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { preciseSleep, sleepUntil } from '../../src/load/preciseTimer.ts';
+
+describe('preciseTimer', () => {
+  it('never wakes a sleeper before its time, and wakes many in deadline order', async () => {
+    const start = performance.now();
+    const woke: Array<{ target: number; at: number }> = [];
+    const targets = Array.from({ length: 200 }, (_, i) => start + 1 + ((i * 37) % 200) / 20);
+    await Promise.all(
+      targets.map((target) => sleepUntil(target).then(() => woke.push({ target, at: performance.now() }))),
+    );
+    for (const w of woke) expect(w.at).toBeGreaterThanOrEqual(w.target);
+    const order = woke.map((w) => w.target);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('lets an earlier sleeper in while a later one holds the timer', async () => {
+    const start = performance.now();
+    const late = sleepUntil(start + 30);
+    await preciseSleep(1);
+    const early = performance.now();
+    await preciseSleep(2);
+    // The 2 ms sleep must not wait for the 30 ms timer.
+    expect(performance.now() - early).toBeLessThan(25);
+    await late;
+    expect(performance.now()).toBeGreaterThanOrEqual(start + 30);
+  });
+
+  it('resolves at once for zero or a time already past', async () => {
+    await expect(preciseSleep(0)).resolves.toBeUndefined();
+    await expect(sleepUntil(performance.now() - 5)).resolves.toBeUndefined();
+  });
+});

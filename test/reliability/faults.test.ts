@@ -1,0 +1,167 @@
+/**
+ * Redis failing mid-run: reads fall back to the source within about the
+ * command timeout, errors are counted, hits come back once Redis does, and a
+ * whole run finishes "degraded" with exit 0. A source that fails is an error
+ * the caller sees, not a crash.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CacheAsideService, type ReadOutcome } from '../../src/cache/cacheAside.ts';
+import { SourceError } from '../../src/errors.ts';
+import type { RedisClient } from '../../src/redis/connection.ts';
+import { newRunPrefix } from '../../src/redis/keyspace.ts';
+import { SqliteSource } from '../../src/source/sqliteSource.ts';
+import { runReads } from '../../src/suites/readRun.ts';
+import { createKeySampler } from '../../src/workload/keySampler.ts';
+import { createRng } from '../../src/workload/rng.ts';
+import { killDuring, runKeys, sleep, stallDuring, waitUntil } from '../helpers/chaos.ts';
+import { errorLines, STACK_LINE, savedSnapshot, startCli, tempDir } from '../helpers/cli.ts';
+import { type TestRedis, useRedisServer } from '../helpers/redis.ts';
+
+interface Read {
+  outcome: ReadOutcome;
+  id: number | undefined;
+  ms: number;
+}
+
+/** Reads ids 1..10 in turn, one at a time, until `done` settles, then for `tailMs` more. */
+async function readThrough(service: CacheAsideService, done: Promise<void>, tailMs: number): Promise<Read[]> {
+  const reads: Read[] = [];
+  let finished = false;
+  void done.finally(() => {
+    finished = true;
+  });
+  const read = async (i: number) => {
+    const started = performance.now();
+    const { outcome, row } = await service.get((i % 10) + 1);
+    reads.push({ outcome, id: row?.id, ms: performance.now() - started });
+    await sleep(5);
+  };
+  let i = 0;
+  while (!finished) await read(i++);
+  await done;
+  for (const until = performance.now() + tailMs; performance.now() < until; ) await read(i++);
+  return reads;
+}
+
+describe('Redis faults at the service level', () => {
+  let redis: TestRedis;
+  let client: RedisClient;
+  const source = new SqliteSource();
+
+  beforeAll(async () => {
+    redis = await useRedisServer();
+    client = await redis.connect({ commandTimeoutMs: 200 });
+    source.seed(100, 1);
+  });
+  afterAll(() => source.close());
+
+  const service = () => new CacheAsideService({ redis: client, source, keyPrefix: `${newRunPrefix()}p:`, ttlMs: null });
+
+  function expectServedThroughout(reads: Read[]) {
+    // Every read got its own row, none waited much longer than the 200 ms command timeout.
+    expect(reads.every((r, i) => r.id === (i % 10) + 1)).toBe(true);
+    expect(Math.max(...reads.map((r) => r.ms))).toBeLessThan(2000);
+    expect(reads.some((r) => r.outcome === 'fallback')).toBe(true);
+    // Hits come back once Redis does (the client reconnected or the server resumed).
+    expect(reads.slice(-10).every((r) => r.outcome === 'hit')).toBe(true);
+  }
+
+  it('falls back to the source while the server is killed and hits again after its restart', async () => {
+    const s = service();
+    const reads = await readThrough(s, killDuring(redis.server, 200, 600), 1500);
+    expectServedThroughout(reads);
+    expect(s.counters.redisErrors).toBeGreaterThan(0);
+    expect(s.counters.fallbacks).toBe(reads.filter((r) => r.outcome === 'fallback').length);
+  });
+
+  it('falls back after the command timeout while the server is stalled, without hanging', async () => {
+    const s = service();
+    const reads = await readThrough(s, stallDuring(redis.server, 200, 1000), 1000);
+    expectServedThroughout(reads);
+    const fallbacks = reads.filter((r) => r.outcome === 'fallback');
+    // Each stalled read waited for the timeout, not for the stall to end.
+    expect(fallbacks.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...fallbacks.map((r) => r.ms))).toBeLessThan(1000);
+    expect(s.counters.redisErrors).toBe(fallbacks.length);
+  });
+
+  it('reports a closed source as a SourceError, counted, not a crash', async () => {
+    const closed = new SqliteSource();
+    closed.seed(10, 1);
+    closed.close();
+    const s = new CacheAsideService({ redis: client, source: closed, keyPrefix: `${newRunPrefix()}p:`, ttlMs: 1000 });
+    await expect(s.get(1)).rejects.toThrow(SourceError);
+    await expect(s.get(2)).rejects.toThrow(/SQLite source failed: .*(closed|not open)/i);
+    expect(s.counters.sourceErrors).toBe(2);
+    // A run on that source stops with the same clear error instead of hanging or crashing.
+    const rng = createRng(1);
+    const run = runReads({
+      service: s,
+      source: closed,
+      redis: client,
+      sampler: createKeySampler({ kind: 'uniform' }, 10, rng.fork('keys')),
+      load: { rate: 500 },
+      window: { warmupMs: 0, durationMs: 200 },
+      rng,
+    });
+    await expect(run).rejects.toThrow(/every measured read failed .*source is unusable/);
+  });
+});
+
+describe('Redis killed during a whole run', () => {
+  let redis: TestRedis;
+  let client: RedisClient;
+  beforeAll(async () => {
+    redis = await useRedisServer();
+    client = await redis.connect();
+  });
+
+  it('finishes with status "degraded", exit 0, finite figures and no stack trace', async () => {
+    const out = tempDir();
+    const run = startCli([
+      'ttl-sweep',
+      '--ttl',
+      '2s',
+      '--duration',
+      '4s',
+      '--warmup',
+      '500ms',
+      '--keys',
+      '1000',
+      '--redis-url',
+      redis.url,
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    // Once the run is writing keys, crash the server for 300 ms.
+    await waitUntil(async () => (await runKeys(client)).length > 0);
+    await killDuring(redis.server, 1000, 300);
+    const result = await run.result;
+
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(errorLines(result.stderr)).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/status: degraded — \d+ Redis errors/);
+    const snapshot = savedSnapshot(out) as unknown as {
+      status: string;
+      errors: { redis: number; source: number };
+      suites: { 'ttl-sweep': { rows: Record<string, unknown>[] } };
+    };
+    expect(snapshot.status).toBe('degraded');
+    expect(snapshot.errors.redis).toBeGreaterThan(0);
+    expect(snapshot.errors.source).toBe(0);
+    const [row] = snapshot.suites['ttl-sweep'].rows;
+    for (const field of ['reads', 'hitRatio', 'p50Ms', 'p99Ms', 'readsPerSec', 'sourceReadsPerSec']) {
+      expect(Number.isFinite(row?.[field]), field).toBe(true);
+    }
+    // Redis's own hit ratio cannot be taken across a restart that reset its counters.
+    const serverHitRatio = row?.serverHitRatio;
+    expect(
+      serverHitRatio === null || (typeof serverHitRatio === 'number' && serverHitRatio >= 0 && serverHitRatio <= 1),
+    ).toBe(true);
+    // The run cleaned up on the restarted server too.
+    await waitUntil(() => client.isReady);
+    expect(await runKeys(client)).toEqual([]);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Short real runs of the harness against a throwaway Redis and real SQLite:
+ * the measured figures agree with the model, the snapshot is whole, and the
+ * server is left as it was found.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../../src/config/args.ts';
+import type { BenchOptions } from '../../src/config/types.ts';
+import { type BenchOutcome, runBench } from '../../src/run/runBench.ts';
+import { type TestRedis, useRedisServer } from '../helpers/redis.ts';
+
+let redis: TestRedis;
+const out = mkdtempSync(join(tmpdir(), 'cab-run-'));
+
+beforeAll(async () => {
+  redis = await useRedisServer();
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function options(args: string[]): BenchOptions {
+  const parsed = parseBenchArgs([...args, '--redis-url', redis.url, '--out', out, '--quiet'], {}, false);
+  if (parsed.kind !== 'run') throw new Error('expected a run');
+  return parsed.options;
+}
+
+async function bench(args: string[]): Promise<BenchOutcome & { stdout: string }> {
+  let stdout = '';
+  const outcome = await runBench(options(args), {
+    out: (text) => {
+      stdout += `${text}\n`;
+    },
+    err: () => {},
+    color: false,
+    signal: new AbortController().signal,
+    env: {},
+  });
+  return { ...outcome, stdout };
+}
+
+describe('ttl-sweep', () => {
+  it('measures hit ratios within 0.02 of the model for zipf, uniform and hotspot', async () => {
+    for (const dist of ['zipf:0.99', 'uniform', 'hotspot:0.1:0.9']) {
+      const { snapshot } = await bench([
+        'ttl-sweep',
+        '--dist',
+        dist,
+        '--keys',
+        '2000',
+        '--ttl',
+        '0,300ms,none',
+        '--rate',
+        '1500',
+        '--duration',
+        '2s',
+        '--no-save',
+      ]);
+      const rows = snapshot.suites['ttl-sweep']?.rows ?? [];
+      expect(rows.map((r) => r.ttlMs)).toEqual([0, 300, null]);
+      const [uncached, ...cached] = rows;
+      expect(uncached?.hitRatio).toBeNull();
+      expect(uncached?.sourceReadsPerSec).toBeGreaterThan(1200);
+      for (const row of cached) {
+        expect(row.hitRatio, `${dist} ttl=${row.ttlMs}`).not.toBeNull();
+        expect(
+          Math.abs((row.hitRatio as number) - (row.predictedHitRatio as number)),
+          `${dist} ttl=${row.ttlMs}`,
+        ).toBeLessThan(0.02);
+        expect(Math.abs((row.hitRatio as number) - (row.serverHitRatio as number))).toBeLessThan(0.01);
+        expect(row.histogram.length).toBeGreaterThan(20);
+        expect(Math.abs(row.readsPerSec - 1500) / 1500).toBeLessThan(0.08);
+      }
+    }
+  }, 120_000);
+});
+
+describe('a whole run', () => {
+  let outcome: BenchOutcome & { stdout: string };
+  beforeAll(async () => {
+    await (await redis.connect()).set('products:1', 'a user key');
+    outcome = await bench([
+      '--keys',
+      '2000',
+      '--duration',
+      '1s',
+      '--warmup',
+      '300ms',
+      '--json',
+      join(out, 'copy.json'),
+    ]);
+  }, 120_000);
+
+  it('saves a complete snapshot with every suite, a Markdown twin and a copy', () => {
+    const { snapshot, written } = outcome;
+    expect(snapshot.status).toBe('complete');
+    expect(snapshot.suitesRun).toEqual(['read-path', 'ttl-sweep', 'freshness', 'stampede']);
+    expect(written).toHaveLength(3);
+    const saved = JSON.parse(readFileSync(written[0] as string, 'utf8'));
+    expect(saved).toEqual(JSON.parse(JSON.stringify(snapshot)));
+    expect(readdirSync(join(out, 'default'))).toContain('latest.md');
+    expect(readFileSync(join(out, 'default', 'latest.md'), 'utf8')).toContain('## ttl-sweep');
+  });
+
+  it('prints every suite table and a recommendation', () => {
+    for (const title of ['read-path', 'ttl-sweep', 'freshness', 'stampede', 'recommendation:']) {
+      expect(outcome.stdout).toContain(title);
+    }
+  });
+
+  it('coordinated stampede strategies load about once per expiry', () => {
+    const rows = outcome.snapshot.suites.stampede?.rows ?? [];
+    for (const strategy of ['single-flight', 'lock']) {
+      const row = rows.find((r) => r.strategy === strategy);
+      expect(row?.loadsPerExpiry).toBeLessThanOrEqual(1.1);
+    }
+    const none = rows.find((r) => r.strategy === 'none');
+    expect(none?.loadsPerExpiry).toBeGreaterThan(2);
+  });
+
+  it('leaves the user key and none of its own', async () => {
+    const client = await redis.connect();
+    expect(await client.get('products:1')).toBe('a user key');
+    const { keys } = await client.scan('0', { MATCH: 'cab:*', COUNT: 10_000 });
+    expect(keys).toEqual([]);
+  });
+});
