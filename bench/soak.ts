@@ -38,7 +38,9 @@ function parseMinutes(argv: string[]): number {
   const [flag, value, ...rest] = argv;
   const minutes = Number(value);
   if (flag !== '--minutes' || value === undefined || rest.length > 0 || !(minutes > 0) || minutes > 24 * 60) {
-    throw new UsageError(`soak takes only --minutes N (a number of minutes from 0.1 to 1440), got "${argv.join(' ')}"`);
+    throw new UsageError(
+      `soak takes only --minutes N (a number of minutes above 0, at most 1440), got "${argv.join(' ')}"`,
+    );
   }
   return minutes;
 }
@@ -89,16 +91,16 @@ async function main(): Promise<number> {
   const errors = { redis: 0, source: 0 };
   const samples: Sample[] = [];
   const started = performance.now();
-  const sample = () => {
+  const sample = (label?: string) => {
     gc();
     const { rss, heapUsed } = process.memoryUsage();
     const atMs = performance.now() - started;
     samples.push({ atMs, rss, heapUsed });
     process.stdout.write(
-      `${clock(atMs).padStart(6)}  rss ${mb(rss).padStart(9)}  heap used ${mb(heapUsed).padStart(9)}\n`,
+      `${(label ?? clock(atMs)).padStart(6)}  rss ${mb(rss).padStart(9)}  heap used ${mb(heapUsed).padStart(9)}\n`,
     );
   };
-  const timer = setInterval(sample, SAMPLE_EVERY_MS);
+  const timer = setInterval(() => sample(), SAMPLE_EVERY_MS);
   let reads = 0;
   try {
     process.stdout.write(
@@ -140,7 +142,7 @@ async function main(): Promise<number> {
     process.stderr.write('error: interrupted: the soak was stopped; the throwaway redis-server was stopped\n');
     return 1;
   }
-  sample();
+  sample('end');
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(
     `\n${reads.toLocaleString('en-US')} reads in ${seconds.toFixed(0)} s; Redis errors ${errors.redis + redisEvents}, source errors ${errors.source}\n`,

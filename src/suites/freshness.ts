@@ -11,19 +11,20 @@
  */
 import type { Invalidation, TtlMs } from '../config/types.ts';
 import { summarize } from '../metrics/latencyHistogram.ts';
+import { StaleTracker } from '../metrics/staleness.ts';
 import type { FreshnessRow } from '../types.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictFreshness } from '../workload/model.ts';
 import { newService, type SuiteContext } from './context.ts';
 import { type LoadShape, runReads } from './readRun.ts';
-import { formatTtl, rowWarmupMs } from './suiteDefaults.ts';
+import { formatTtl, rowDurationMs, rowWarmupMs } from './suiteDefaults.ts';
 
 export const FRESHNESS_DEFAULTS = {
   ttl: [500, 2000] as TtlMs[],
   invalidation: ['ttl', 'delete', 'write-through'] as Invalidation[],
   rate: 2000,
   writeRate: 100,
-  durationMs: 3000,
+  durationMs: 4000,
 };
 
 export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow[] }> {
@@ -31,7 +32,7 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
   const ttls = (options.ttl ?? FRESHNESS_DEFAULTS.ttl).filter((ttl) => ttl !== 0);
   const strategies = options.invalidation ?? FRESHNESS_DEFAULTS.invalidation;
   const writeRate = options.writeRate ?? FRESHNESS_DEFAULTS.writeRate;
-  const durationMs = options.durationMs ?? FRESHNESS_DEFAULTS.durationMs;
+  const baseDurationMs = options.durationMs ?? FRESHNESS_DEFAULTS.durationMs;
   const load: LoadShape =
     options.concurrency !== undefined
       ? { concurrency: options.concurrency }
@@ -43,7 +44,10 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
       if (ctx.signal.aborted) return { rows };
       const rng = ctx.rng.fork(`freshness:${index}`);
       const sampler = createKeySampler(options.dist, options.keys, rng.fork('keys'));
-      const writeSampler = createKeySampler(options.writeDist ?? options.dist, options.keys, rng.fork('write-keys'));
+      // Writes hit the same hot rows as reads unless the scenario gives writes a distribution of their own.
+      const writeSampler = options.writeDist
+        ? createKeySampler(options.writeDist, options.keys, rng.fork('write-keys'))
+        : sampler.withRng(rng.fork('write-keys'));
       const service = newService(ctx, {
         keyPrefix: `${session.prefix}freshness:${index++}:`,
         ttlMs,
@@ -51,11 +55,9 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
         ttlJitterPct: options.ttlJitterPct,
         rng: rng.fork('jitter'),
       });
-      // When each version of each row appeared, so a stale hit's age is exact.
-      const changedAt = new Map<number, number[]>();
-      let stale = 0;
-      let maxStaleAgeMs: number | null = null;
+      const staleness = new StaleTracker(source);
       const warmupMs = options.warmupMs ?? rowWarmupMs(ttlMs);
+      const durationMs = rowDurationMs(baseDurationMs, ttlMs);
       ctx.progress.start(`freshness ${invalidation} ttl=${formatTtl(ttlMs)}`);
       const run = await runReads({
         service,
@@ -73,22 +75,12 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
           sampler: writeSampler,
           async write(id) {
             const row = await source.update(id);
-            if (row) {
-              const times = changedAt.get(id) ?? [];
-              times[row.version] = row.updated_at;
-              changedAt.set(id, times);
-            }
+            staleness.recordWrite(row);
             await service.onWrite(id, invalidation, row);
           },
         },
         onMeasuredHit(id, result) {
-          const cached = result.version ?? 0;
-          const current = source.currentVersion(id);
-          if (!current || current.version <= cached) return;
-          stale++;
-          const changed = changedAt.get(id)?.[cached + 1] ?? current.updated_at;
-          const age = Date.now() - changed;
-          maxStaleAgeMs = Math.max(maxStaleAgeMs ?? 0, age);
+          staleness.checkHit(id, result.version ?? 0);
         },
       });
       ctx.progress.stop();
@@ -110,10 +102,10 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
         writes: run.writes,
         hitRatio: run.hitRatio,
         predictedHitRatio: predicted.hitRatio,
-        staleReadRatio: run.reads > 0 ? stale / run.reads : null,
+        staleReadRatio: run.reads > 0 ? staleness.stale / run.reads : null,
         predictedStaleReadRatio: predicted.staleReadRatio,
-        racedStaleReads: invalidation === 'ttl' ? 0 : stale,
-        maxStaleAgeMs,
+        racedStaleReads: invalidation === 'ttl' ? 0 : staleness.stale,
+        maxStaleAgeMs: staleness.maxAgeMs,
         p99Ms: summarize(run.all).p99Ms,
       });
     }

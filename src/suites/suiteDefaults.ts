@@ -12,6 +12,18 @@ export function rowWarmupMs(ttlMs: TtlMs): number {
   return Math.max(500, ttlMs);
 }
 
+/**
+ * The measured window of a row: at least `durationMs`, rounded up to whole
+ * TTLs. Hot keys expire almost in step (every T plus a few ms), so a window
+ * that ends mid-cycle over- or under-counts their misses and their stale
+ * hits; whole cycles keep the measurement comparable with the steady-state
+ * model.
+ */
+export function rowDurationMs(durationMs: number, ttlMs: TtlMs): number {
+  if (ttlMs === null || ttlMs === 0 || ttlMs > durationMs) return durationMs;
+  return Math.ceil(durationMs / ttlMs - 1e-9) * ttlMs;
+}
+
 /** `0 (no cache)`, `none`, `250ms`, `2s`, `5m`, `1.5h`. */
 export function formatTtl(ttlMs: TtlMs): string {
   if (ttlMs === null) return 'none';

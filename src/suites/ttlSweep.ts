@@ -10,7 +10,7 @@ import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
 import { newService, type SuiteContext } from './context.ts';
 import { type LoadShape, runReads } from './readRun.ts';
-import { formatTtl, rowWarmupMs } from './suiteDefaults.ts';
+import { formatTtl, rowDurationMs, rowWarmupMs } from './suiteDefaults.ts';
 
 export const TTL_SWEEP_DEFAULTS = {
   ttl: [0, 100, 500, 2000, null] as TtlMs[],
@@ -21,7 +21,7 @@ export const TTL_SWEEP_DEFAULTS = {
 export async function ttlSweep(ctx: SuiteContext): Promise<{ rows: TtlSweepRow[] }> {
   const { options, session, source } = ctx;
   const ttls = options.ttl ?? TTL_SWEEP_DEFAULTS.ttl;
-  const durationMs = options.durationMs ?? TTL_SWEEP_DEFAULTS.durationMs;
+  const baseDurationMs = options.durationMs ?? TTL_SWEEP_DEFAULTS.durationMs;
   const load: LoadShape =
     options.concurrency !== undefined
       ? { concurrency: options.concurrency }
@@ -30,6 +30,7 @@ export async function ttlSweep(ctx: SuiteContext): Promise<{ rows: TtlSweepRow[]
   for (const [index, ttlMs] of ttls.entries()) {
     if (ctx.signal.aborted) break;
     const warmupMs = options.warmupMs ?? rowWarmupMs(ttlMs);
+    const durationMs = rowDurationMs(baseDurationMs, ttlMs);
     const rng = ctx.rng.fork(`ttl-sweep:${index}`);
     const sampler = createKeySampler(options.dist, options.keys, rng.fork('keys'));
     const service = newService(ctx, {

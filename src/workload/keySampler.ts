@@ -18,6 +18,12 @@ export interface KeySampler {
   next(): number;
   /** Probability of each id: probabilities[id - 1]. Same profile the sampler draws from. */
   readonly probabilities: Float64Array;
+  /**
+   * The same profile (the same hot ids) drawn from another stream: writers use
+   * it so that the rows written most are the rows read most, with their own
+   * sequence of draws.
+   */
+  withRng(rng: Rng): KeySampler;
 }
 
 /** Table slots (2 per key) are indexed with int32 arithmetic, so this is the largest key space. */
@@ -51,6 +57,9 @@ class UniformSampler implements KeySampler {
   next(): number {
     return ((this.rng.next() * this.keys) | 0) + 1;
   }
+  withRng(rng: Rng): KeySampler {
+    return new UniformSampler(this.keys, rng);
+  }
 }
 
 class AliasSampler implements KeySampler {
@@ -59,9 +68,13 @@ class AliasSampler implements KeySampler {
   constructor(
     readonly probabilities: Float64Array,
     private readonly rng: Rng,
+    table?: Uint32Array,
   ) {
     this.keys = probabilities.length;
-    this.table = buildAliasTable(probabilities);
+    this.table = table ?? buildAliasTable(probabilities);
+  }
+  withRng(rng: Rng): KeySampler {
+    return new AliasSampler(this.probabilities, rng, this.table);
   }
   next(): number {
     // Two uniforms: splitting one 32-bit uniform into column and coin would

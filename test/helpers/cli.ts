@@ -30,8 +30,8 @@ export interface CliOptions {
   signal?: NodeJS.Signals;
   /** Polled every 25 ms from the start, e.g. "the run has written keys"; a throw counts as false. */
   signalWhen?: (child: ChildProcess) => boolean | Promise<boolean>;
-  /** Then send it again after this many ms (the impatient second Ctrl-C). */
-  againAfterMs?: number;
+  /** Send it again as soon as stderr matches this after the first (the impatient second Ctrl-C). */
+  againWhen?: RegExp;
   /** A child still running after this long is killed; the test then fails on its exit code. */
   killAfterMs?: number;
 }
@@ -77,13 +77,17 @@ export function startCli(args: string[], options: CliOptions = {}): CliRun {
     if (signalledAt !== undefined || closed) return;
     signalledAt = performance.now();
     child.kill(signal);
-    if (options.againAfterMs !== undefined) timers.push(setTimeout(() => child.kill(signal), options.againAfterMs));
   };
+  let again = options.againWhen;
   child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
+    if (again && signalledAt !== undefined && again.test(stderr)) {
+      again = undefined;
+      child.kill(signal);
+    }
   });
   const signalWhen = options.signalWhen;
   if (signalWhen) {
@@ -169,7 +173,7 @@ export function throwawayPort(pid: number | undefined): number | undefined {
 /** Stack-trace lines (`    at fn (file:1:2)`). */
 export const STACK_LINE = /^\s+at /m;
 
-/** Asserted of every error output: exactly one line, no stack trace. */
+/** The non-empty lines of an output. */
 export function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.trim() !== '');
 }

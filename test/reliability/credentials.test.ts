@@ -26,11 +26,12 @@ describe('a server with an ACL user', () => {
     });
   });
 
-  it.each([
-    ['--redis-url', (port: number) => ({ args: ['--redis-url', `redis://bench:${PASSWORD}@127.0.0.1:${port}`] })],
+  type Given = (port: number) => { args: string[]; env?: Record<string, string> };
+  it.each<[string, Given]>([
+    ['--redis-url', (port) => ({ args: ['--redis-url', `redis://bench:${PASSWORD}@127.0.0.1:${port}`] })],
     [
       'REDIS_* variables',
-      (port: number) => ({
+      (port) => ({
         args: [],
         env: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), REDIS_USERNAME: 'bench', REDIS_PASSWORD: PASSWORD },
       }),

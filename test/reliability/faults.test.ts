@@ -5,7 +5,7 @@
  * the caller sees, not a crash.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CacheAsideService, type ReadOutcome } from '../../src/cache/cacheAside.ts';
+import { type CacheAsideOptions, CacheAsideService, type ReadOutcome } from '../../src/cache/cacheAside.ts';
 import { SourceError } from '../../src/errors.ts';
 import type { RedisClient } from '../../src/redis/connection.ts';
 import { newRunPrefix } from '../../src/redis/keyspace.ts';
@@ -45,17 +45,24 @@ async function readThrough(service: CacheAsideService, done: Promise<void>, tail
 
 describe('Redis faults at the service level', () => {
   let redis: TestRedis;
-  let client: RedisClient;
   const source = new SqliteSource();
 
   beforeAll(async () => {
     redis = await useRedisServer();
-    client = await redis.connect({ commandTimeoutMs: 200 });
     source.seed(100, 1);
   });
   afterAll(() => source.close());
 
-  const service = () => new CacheAsideService({ redis: client, source, keyPrefix: `${newRunPrefix()}p:`, ttlMs: null });
+  /** A service on a connection of its own (a stall may replace it) with a 200 ms command timeout. */
+  const service = async (over: Partial<CacheAsideOptions> = {}) =>
+    new CacheAsideService({
+      redis: await redis.connect({ commandTimeoutMs: 200 }),
+      commandTimeoutMs: 200,
+      source,
+      keyPrefix: `${newRunPrefix()}p:`,
+      ttlMs: null,
+      ...over,
+    });
 
   function expectServedThroughout(reads: Read[]) {
     // Every read got its own row, none waited much longer than the 200 ms command timeout.
@@ -67,7 +74,7 @@ describe('Redis faults at the service level', () => {
   }
 
   it('falls back to the source while the server is killed and hits again after its restart', async () => {
-    const s = service();
+    const s = await service();
     const reads = await readThrough(s, killDuring(redis.server, 200, 600), 1500);
     expectServedThroughout(reads);
     expect(s.counters.redisErrors).toBeGreaterThan(0);
@@ -75,7 +82,7 @@ describe('Redis faults at the service level', () => {
   });
 
   it('falls back after the command timeout while the server is stalled, without hanging', async () => {
-    const s = service();
+    const s = await service();
     const reads = await readThrough(s, stallDuring(redis.server, 200, 1000), 1000);
     expectServedThroughout(reads);
     const fallbacks = reads.filter((r) => r.outcome === 'fallback');
@@ -89,7 +96,7 @@ describe('Redis faults at the service level', () => {
     const closed = new SqliteSource();
     closed.seed(10, 1);
     closed.close();
-    const s = new CacheAsideService({ redis: client, source: closed, keyPrefix: `${newRunPrefix()}p:`, ttlMs: 1000 });
+    const s = await service({ source: closed, ttlMs: 1000 });
     await expect(s.get(1)).rejects.toThrow(SourceError);
     await expect(s.get(2)).rejects.toThrow(/SQLite source failed: .*(closed|not open)/i);
     expect(s.counters.sourceErrors).toBe(2);
@@ -98,7 +105,7 @@ describe('Redis faults at the service level', () => {
     const run = runReads({
       service: s,
       source: closed,
-      redis: client,
+      redis: await redis.connect(),
       sampler: createKeySampler({ kind: 'uniform' }, 10, rng.fork('keys')),
       load: { rate: 500 },
       window: { warmupMs: 0, durationMs: 200 },

@@ -76,6 +76,31 @@ describe('ttl-sweep', () => {
   }, 120_000);
 });
 
+describe('freshness', () => {
+  it('measures TTL-only stale reads within 0.02 of the model and next to none with delete-on-write', async () => {
+    const { snapshot } = await bench([
+      'freshness',
+      '--ttl',
+      '1s',
+      '--invalidation',
+      'ttl,delete',
+      '--write-rate',
+      '50',
+      '--duration',
+      '8s',
+      '--no-save',
+    ]);
+    const [ttlOnly, deleted] = snapshot.suites.freshness?.rows ?? [];
+    expect(ttlOnly?.staleReadRatio).toBeGreaterThan(0.02);
+    expect(Math.abs((ttlOnly?.staleReadRatio as number) - (ttlOnly?.predictedStaleReadRatio as number))).toBeLessThan(
+      0.02,
+    );
+    expect(ttlOnly?.maxStaleAgeMs).toBeLessThanOrEqual(1100);
+    expect(deleted?.staleReadRatio).toBeLessThan(0.005);
+    expect(deleted?.racedStaleReads).toBe(Math.round((deleted?.staleReadRatio as number) * (deleted?.reads as number)));
+  }, 60_000);
+});
+
 describe('a whole run', () => {
   let outcome: BenchOutcome & { stdout: string };
   beforeAll(async () => {
@@ -117,6 +142,9 @@ describe('a whole run', () => {
     }
     const none = rows.find((r) => r.strategy === 'none');
     expect(none?.loadsPerExpiry).toBeGreaterThan(2);
+    // Without coordination: within 25% of 1 + λΔ.
+    const predicted = none?.predictedLoadsPerExpiry as number;
+    expect(Math.abs((none?.loadsPerExpiry as number) - predicted) / predicted).toBeLessThan(0.25);
   });
 
   it('leaves the user key and none of its own', async () => {

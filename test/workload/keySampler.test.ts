@@ -265,3 +265,22 @@ describe('describeDistribution', () => {
     expect(describeDistribution(HOTSPOT)).toBe('hotspot:0.2:0.8');
   });
 });
+
+describe('withRng', () => {
+  it('keeps the hot ids and draws its own sequence', () => {
+    const reads = createKeySampler({ kind: 'zipf', s: 0.99 }, 1000, createRng(11));
+    const writes = reads.withRng(createRng(12));
+    expect(writes.probabilities).toBe(reads.probabilities);
+    const top = reads.probabilities.indexOf(Math.max(...reads.probabilities)) + 1;
+    const counts = new Map<number, number>();
+    const first: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const id = writes.next();
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+      if (i < 50) first.push(id);
+    }
+    const mostWritten = [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    expect(mostWritten).toBe(top);
+    expect(first).not.toEqual(Array.from({ length: 50 }, () => reads.next()));
+  });
+});
