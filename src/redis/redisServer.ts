@@ -30,10 +30,16 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
 }
 
-/** Servers still running; killed if this process exits without stopping them (a second Ctrl-C). */
-const running = new Set<ChildProcess>();
+/**
+ * Servers still running, with their temp dirs: killed and removed if this
+ * process exits without stopping them (a second Ctrl-C).
+ */
+const running = new Map<ChildProcess, string>();
 process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const [child, dir] of running) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 export function redisServerInstalled(): boolean {
@@ -95,7 +101,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const launch = async () => {
     const launched = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = launched;
-    running.add(launched);
+    running.set(launched, dir);
     launched.once('exit', () => running.delete(launched));
     await waitForReady(child, port);
   };

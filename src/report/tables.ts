@@ -80,6 +80,11 @@ export function snapshotTables(snapshot: Snapshot): TableData[] {
     }
     if (sweep.advice) notes.push(sweep.advice);
     const prodColumn = speedup !== 1;
+    if (prodColumn) {
+      notes.push(
+        `run ${speedup}× faster than the scenario's production units: rates × ${speedup}, TTLs ÷ ${speedup}; hit ratios are the same in both, (prod) columns convert back`,
+      );
+    }
     tables.push({
       title: 'ttl-sweep (every row from an empty cache; predicted = ttl-model.md on the same key popularity)',
       head: [
@@ -95,6 +100,7 @@ export function snapshotTables(snapshot: Snapshot): TableData[] {
         'reads/s',
         'source reads/s',
         'predicted',
+        ...(prodColumn ? ['source reads/s (prod)'] : []),
         'late sends',
       ],
       rows: sweep.rows.map((r) => [
@@ -110,6 +116,7 @@ export function snapshotTables(snapshot: Snapshot): TableData[] {
         fmtRate(r.readsPerSec),
         fmtRate(r.sourceReadsPerSec),
         fmtRate(r.predictedSourceReadsPerSec),
+        ...(prodColumn ? [fmtRate(r.sourceReadsPerSec / speedup)] : []),
         r.load.mode === 'closed' ? NA : fmtCount(r.load.lateSends),
       ]),
       notes,

@@ -6,6 +6,7 @@ import type { Progress } from '../report/progress.ts';
 import type { SqliteSource } from '../source/sqliteSource.ts';
 import type { SuiteResults } from '../types.ts';
 import type { Rng } from '../workload/rng.ts';
+import { type LoadShape, type ReadRunResult, type ReadRunSettings, runReads } from './readRun.ts';
 
 export interface SuiteContext {
   /** Options in run units (after `--speedup`). */
@@ -38,4 +39,31 @@ export function newService(
       ctx.errors.redis++;
     },
   });
+}
+
+/** `--concurrency N` when given, else open-loop Poisson at `--rate` or the suite's own rate. */
+export function loadShape(ctx: SuiteContext, defaultRate: number): LoadShape {
+  const { concurrency, rate } = ctx.options;
+  return concurrency !== undefined ? { concurrency } : { rate: rate ?? defaultRate };
+}
+
+/** One measured row on the run's Redis and source, under a progress bar, stopping when the run is. */
+export async function measureRow(
+  ctx: SuiteContext,
+  label: string,
+  settings: Omit<ReadRunSettings, 'source' | 'redis' | 'signal' | 'errors' | 'onProgress'> & { source?: SqliteSource },
+): Promise<ReadRunResult> {
+  ctx.progress.start(label);
+  try {
+    return await runReads({
+      ...settings,
+      source: settings.source ?? ctx.source,
+      redis: ctx.session.client,
+      signal: ctx.signal,
+      errors: ctx.errors,
+      onProgress: (fraction) => ctx.progress.update(fraction),
+    });
+  } finally {
+    ctx.progress.stop();
+  }
 }

@@ -15,8 +15,7 @@ import { StaleTracker } from '../metrics/staleness.ts';
 import type { FreshnessRow } from '../types.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictFreshness } from '../workload/model.ts';
-import { newService, type SuiteContext } from './context.ts';
-import { type LoadShape, runReads } from './readRun.ts';
+import { loadShape, measureRow, newService, type SuiteContext } from './context.ts';
 import { formatTtl, rowDurationMs, rowWarmupMs } from './suiteDefaults.ts';
 
 export const FRESHNESS_DEFAULTS = {
@@ -33,10 +32,7 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
   const strategies = options.invalidation ?? FRESHNESS_DEFAULTS.invalidation;
   const writeRate = options.writeRate ?? FRESHNESS_DEFAULTS.writeRate;
   const baseDurationMs = options.durationMs ?? FRESHNESS_DEFAULTS.durationMs;
-  const load: LoadShape =
-    options.concurrency !== undefined
-      ? { concurrency: options.concurrency }
-      : { rate: options.rate ?? FRESHNESS_DEFAULTS.rate };
+  const load = loadShape(ctx, FRESHNESS_DEFAULTS.rate);
   const rows: FreshnessRow[] = [];
   let index = 0;
   for (const ttlMs of ttls) {
@@ -58,18 +54,12 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
       const staleness = new StaleTracker(source);
       const warmupMs = options.warmupMs ?? rowWarmupMs(ttlMs);
       const durationMs = rowDurationMs(baseDurationMs, ttlMs);
-      ctx.progress.start(`freshness ${invalidation} ttl=${formatTtl(ttlMs)}`);
-      const run = await runReads({
+      const run = await measureRow(ctx, `freshness ${invalidation} ttl=${formatTtl(ttlMs)}`, {
         service,
-        source,
-        redis: session.client,
         sampler,
         load,
         window: { warmupMs, durationMs },
         rng,
-        signal: ctx.signal,
-        errors: ctx.errors,
-        onProgress: (f) => ctx.progress.update(f),
         writer: {
           rate: writeRate,
           sampler: writeSampler,
@@ -83,7 +73,6 @@ export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow
           staleness.checkHit(id, result.version ?? 0);
         },
       });
-      ctx.progress.stop();
       const rate = 'rate' in load ? load.rate : run.driver.achievedRate;
       const predicted = predictFreshness({
         probabilities: sampler.probabilities,

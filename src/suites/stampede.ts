@@ -13,8 +13,7 @@ import { SqliteSource } from '../source/sqliteSource.ts';
 import type { StampedeRow } from '../types.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictLoadsPerExpiry } from '../workload/model.ts';
-import { newService, type SuiteContext } from './context.ts';
-import { type LoadShape, runReads } from './readRun.ts';
+import { loadShape, measureRow, newService, type SuiteContext } from './context.ts';
 import { formatTtl, rowWarmupMs } from './suiteDefaults.ts';
 
 export const STAMPEDE_DEFAULTS = {
@@ -42,8 +41,7 @@ export async function stampede(ctx: SuiteContext): Promise<{ rows: StampedeRow[]
   // Expiry needs a finite, non-zero TTL.
   const ttls = (options.ttl ?? STAMPEDE_DEFAULTS.ttl).filter((ttl): ttl is number => ttl !== null && ttl > 0);
   const hotKeys = Math.min(options.keys, STAMPEDE_DEFAULTS.hotKeys);
-  const rate = options.rate ?? STAMPEDE_DEFAULTS.rate;
-  const load: LoadShape = options.concurrency !== undefined ? { concurrency: options.concurrency } : { rate };
+  const load = loadShape(ctx, STAMPEDE_DEFAULTS.rate);
   const durationMs = options.durationMs ?? STAMPEDE_DEFAULTS.durationMs;
   const rows: StampedeRow[] = [];
   let index = 0;
@@ -64,19 +62,14 @@ export async function stampede(ctx: SuiteContext): Promise<{ rows: StampedeRow[]
         rng: rng.fork('service'),
       });
       let before = { ...service.counters };
-      ctx.progress.start(`stampede ${describeStrategy(strategy)} ttl=${formatTtl(ttlMs)}`);
       try {
-        const run = await runReads({
+        const run = await measureRow(ctx, `stampede ${describeStrategy(strategy)} ttl=${formatTtl(ttlMs)}`, {
           service,
           source,
-          redis: session.client,
           sampler: createKeySampler({ kind: 'uniform' }, hotKeys, rng.fork('keys')),
           load,
           window: { warmupMs: options.warmupMs ?? rowWarmupMs(ttlMs), durationMs },
           rng,
-          signal: ctx.signal,
-          errors: ctx.errors,
-          onProgress: (f) => ctx.progress.update(f),
           onWindowStart() {
             before = { ...service.counters };
           },
@@ -97,7 +90,6 @@ export async function stampede(ctx: SuiteContext): Promise<{ rows: StampedeRow[]
           p99Ms: summarize(run.all).p99Ms,
         });
       } finally {
-        ctx.progress.stop();
         source.close();
       }
     }

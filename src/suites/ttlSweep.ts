@@ -8,8 +8,7 @@ import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import type { TtlSweepRow } from '../types.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
-import { newService, type SuiteContext } from './context.ts';
-import { type LoadShape, runReads } from './readRun.ts';
+import { loadShape, measureRow, newService, type SuiteContext } from './context.ts';
 import { formatTtl, rowDurationMs, rowWarmupMs } from './suiteDefaults.ts';
 
 export const TTL_SWEEP_DEFAULTS = {
@@ -19,13 +18,10 @@ export const TTL_SWEEP_DEFAULTS = {
 };
 
 export async function ttlSweep(ctx: SuiteContext): Promise<{ rows: TtlSweepRow[] }> {
-  const { options, session, source } = ctx;
+  const { options, session } = ctx;
   const ttls = options.ttl ?? TTL_SWEEP_DEFAULTS.ttl;
   const baseDurationMs = options.durationMs ?? TTL_SWEEP_DEFAULTS.durationMs;
-  const load: LoadShape =
-    options.concurrency !== undefined
-      ? { concurrency: options.concurrency }
-      : { rate: options.rate ?? TTL_SWEEP_DEFAULTS.rate };
+  const load = loadShape(ctx, TTL_SWEEP_DEFAULTS.rate);
   const rows: TtlSweepRow[] = [];
   for (const [index, ttlMs] of ttls.entries()) {
     if (ctx.signal.aborted) break;
@@ -40,20 +36,13 @@ export async function ttlSweep(ctx: SuiteContext): Promise<{ rows: TtlSweepRow[]
       ttlJitterPct: options.ttlJitterPct,
       rng: rng.fork('jitter'),
     });
-    ctx.progress.start(`ttl-sweep ttl=${formatTtl(ttlMs)}`);
-    const run = await runReads({
+    const run = await measureRow(ctx, `ttl-sweep ttl=${formatTtl(ttlMs)}`, {
       service,
-      source,
-      redis: session.client,
       sampler,
       load,
       window: { warmupMs, durationMs },
       rng,
-      signal: ctx.signal,
-      errors: ctx.errors,
-      onProgress: (f) => ctx.progress.update(f),
     });
-    ctx.progress.stop();
     // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
     const rate = 'rate' in load ? load.rate : run.driver.achievedRate;
     const model = {

@@ -225,8 +225,8 @@ describe('good input', () => {
       keys: 1_000_000,
       rate: 300,
       writeRate: 2,
-      ttl: [0, 60_000, 300_000, 900_000, null],
-      speedup: 60,
+      ttl: [0, 30_000, 120_000, 300_000, null],
+      speedup: 20,
       sourceLatency: { kind: 'fixed', ms: 2 },
     });
     expect(loadScenario('session-store').overrides.slidingTtl).toBe(true);
