@@ -10,7 +10,6 @@
 import { parseBenchArgs } from '../src/config/args.ts';
 import { redactUrl } from '../src/config/redisTarget.ts';
 import { exitCodeOf, formatError } from '../src/errors.ts';
-import { runBench } from '../src/run/runBench.ts';
 
 async function main(): Promise<number> {
   const parsed = parseBenchArgs(process.argv.slice(2), process.env);
@@ -18,6 +17,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${parsed.text}\n`);
     return 0;
   }
+  // Loaded only now, so that bad input is refused without loading node-redis, SQLite and the suites.
+  const { runBench } = await import('../src/run/runBench.ts');
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {

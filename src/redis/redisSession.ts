@@ -27,8 +27,11 @@ export interface RedisSession {
   reads: GuardedConnection;
   /** Opens another client to the same server (e.g. the raw GET baseline, a writer). */
   connectAnother(options?: ConnectOptions): Promise<RedisClient>;
-  /** Removes the run's keys, closes the clients and stops a throwaway server. Safe to call twice. */
-  close(): Promise<{ removedKeys: number }>;
+  /**
+   * Removes the run's keys, closes the clients and stops a throwaway server.
+   * Never throws: a cleanup that failed is reported in `error`. Safe to call twice.
+   */
+  close(): Promise<{ removedKeys: number; error?: string }>;
 }
 
 export async function openRedisSession(target: RedisTarget, options: ConnectOptions = {}): Promise<RedisSession> {
@@ -80,17 +83,28 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
     close() {
       closing ??= (async () => {
         let removedKeys = 0;
+        let error: string | undefined;
         try {
           // A throwaway server is stopped whole; a user's server keeps everything but our prefix.
-          if (!started && client.isReady) removedKeys = await deleteByPrefix(client, prefix);
+          // After a restart mid-run the client may still be reconnecting: give it a moment.
+          if (!started && (await ready(client, 3000))) removedKeys = await deleteByPrefix(client, prefix);
+          else if (!started) error = 'Redis was not reachable at the end of the run';
+        } catch (cause) {
+          error = cause instanceof Error ? cause.message : String(cause);
         } finally {
           reads.close();
           for (const c of clients) c.destroy();
           await started?.stop();
         }
-        return { removedKeys };
+        return error === undefined ? { removedKeys } : { removedKeys, error };
       })();
       return closing;
     },
   };
+}
+
+async function ready(client: RedisClient, waitMs: number): Promise<boolean> {
+  const deadline = performance.now() + waitMs;
+  while (!client.isReady && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return client.isReady;
 }

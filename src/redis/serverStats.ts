@@ -26,6 +26,8 @@ export async function readKeyspaceCounts(client: RedisClient): Promise<KeyspaceC
 export function windowHitRatio(before: KeyspaceCounts | null, after: KeyspaceCounts | null): number | null {
   if (!before || !after) return null;
   const hits = after.hits - before.hits;
-  const total = hits + (after.misses - before.misses);
-  return total > 0 ? hits / total : null;
+  const misses = after.misses - before.misses;
+  // A restart mid-window resets the counters: the difference then means nothing.
+  if (hits < 0 || misses < 0) return null;
+  return hits + misses > 0 ? hits / (hits + misses) : null;
 }

@@ -127,10 +127,13 @@ export async function runBench(production: BenchOptions, io: BenchIo): Promise<B
     return { snapshot, written };
   } finally {
     source.close();
-    const { removedKeys } = await session.close();
-    say(
-      `cleanup: removed ${removedKeys} keys under ${session.prefix}${session.throwaway ? ', stopped the throwaway redis-server' : ''}`,
-    );
+    const { removedKeys, error } = await session.close();
+    // Said even under --quiet: keys left on a user's server are worth a line.
+    if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
+    else
+      say(
+        `cleanup: removed ${removedKeys} keys under ${session.prefix}${session.throwaway ? ', stopped the throwaway redis-server' : ''}`,
+      );
   }
 }
 

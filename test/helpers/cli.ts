@@ -5,7 +5,7 @@
  * after the file's tests.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,12 +162,13 @@ export function savedSnapshot(dir: string): Record<string, unknown> & { status: 
   };
 }
 
-/** The port of the `redis-server` a CLI process started, read from its child processes. */
-export function throwawayPort(pid: number | undefined): number | undefined {
+/** The `redis-server` a CLI process started: its port and its temp dir (its cwd, from /proc). */
+export function throwawayServer(pid: number | undefined): { port: number; dir: string } | undefined {
   if (pid === undefined) return undefined;
-  const ps = spawnSync('ps', ['-o', 'args=', '--ppid', String(pid)], { encoding: 'utf8' });
-  const match = /redis-server .*?--port (\d+)/.exec(ps.stdout) ?? /redis-server \S*:(\d+)/.exec(ps.stdout);
-  return match ? Number(match[1]) : undefined;
+  const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' });
+  const match = /^\s*(\d+) redis-server \S*:(\d+)/m.exec(ps.stdout);
+  if (!match) return undefined;
+  return { port: Number(match[2]), dir: readlinkSync(`/proc/${match[1]}/cwd`) };
 }
 
 /** Stack-trace lines (`    at fn (file:1:2)`). */

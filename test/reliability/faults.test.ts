@@ -92,6 +92,26 @@ describe('Redis faults at the service level', () => {
     expect(s.counters.redisErrors).toBe(fallbacks.length);
   });
 
+  it('bounds every command on a stalled server by the command timeout (INFO, SCAN: the run and its cleanup)', async () => {
+    const client = await redis.connect({ commandTimeoutMs: 200 });
+    redis.server.signal('SIGSTOP');
+    try {
+      const started = performance.now();
+      const outcome = await Promise.race([
+        Promise.allSettled([client.info('stats'), client.scan('0', { MATCH: 'cab:*' })]),
+        sleep(1500).then(() => 'still waiting after 1.5 s'),
+      ]);
+      expect(outcome).toEqual([
+        { status: 'rejected', reason: expect.objectContaining({ message: 'Redis did not reply within 200 ms' }) },
+        { status: 'rejected', reason: expect.objectContaining({ message: 'Redis did not reply within 200 ms' }) },
+      ]);
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      redis.server.signal('SIGCONT');
+    }
+    expect(await client.ping()).toBe('PONG');
+  });
+
   it('reports a closed source as a SourceError, counted, not a crash', async () => {
     const closed = new SqliteSource();
     closed.seed(10, 1);

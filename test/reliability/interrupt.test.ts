@@ -5,14 +5,14 @@
  * --out. A second Ctrl-C exits at once (130) and still leaves no server.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRedisUrl } from '../../src/config/redisTarget.ts';
 import { connectRedis, type RedisClient } from '../../src/redis/connection.ts';
 import { runKeys, waitUntil } from '../helpers/chaos.ts';
-import { type CliResult, filesUnder, runCli, STACK_LINE, tempDir, throwawayPort } from '../helpers/cli.ts';
+import { type CliResult, filesUnder, runCli, STACK_LINE, tempDir, throwawayServer } from '../helpers/cli.ts';
 import { type TestRedis, useRedisServer } from '../helpers/redis.ts';
 
 const RUN = ['--ttl', '2s', '--duration', '5s', '--warmup', '200ms', '--keys', '1000'];
@@ -48,9 +48,9 @@ function listening(port: number): Promise<boolean> {
 
 /** Signal condition for a run on its own throwaway server: the server is up and the run has written keys. */
 function throwawayRunStarted() {
-  const seen: { port?: number } = {};
+  const seen: { port?: number; dir?: string } = {};
   const check = async (child: ChildProcess) => {
-    seen.port ??= throwawayPort(child.pid);
+    if (seen.port === undefined) Object.assign(seen, throwawayServer(child.pid));
     if (seen.port === undefined) return false;
     const probe: RedisClient = await connectRedis(parseRedisUrl(`redis://127.0.0.1:${seen.port}`, '--redis-url'));
     try {
@@ -60,6 +60,13 @@ function throwawayRunStarted() {
     }
   };
   return { seen, check };
+}
+
+/** Nothing listens on the throwaway server's port any more and its temp dir is gone. */
+async function expectServerGone(seen: { port?: number; dir?: string }) {
+  expect(seen.port).toBeGreaterThan(0);
+  await waitUntil(async () => !(await listening(seen.port as number)), 2000);
+  expect(existsSync(seen.dir as string)).toBe(false);
 }
 
 describe('interrupting a run on a given server', () => {
@@ -99,8 +106,7 @@ describe('interrupting a run on its throwaway server', () => {
     const started = throwawayRunStarted();
     const result = await runCli(['ttl-sweep', ...RUN, '--out', out], { signal, signalWhen: started.check });
     expectStopped(result, signal);
-    expect(started.seen.port).toBeGreaterThan(0);
-    expect(await listening(started.seen.port as number)).toBe(false);
+    await expectServerGone(started.seen);
     expectNothingPartial(out);
   });
 
@@ -115,9 +121,7 @@ describe('interrupting a run on its throwaway server', () => {
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.stderr).toMatch(/SIGINT again: exiting now/);
     expect(result.stopMs).toBeLessThan(2000);
-    const port = started.seen.port as number;
-    expect(port).toBeGreaterThan(0);
-    await waitUntil(async () => !(await listening(port)), 2000);
+    await expectServerGone(started.seen);
     expectNothingPartial(out);
   });
 });
