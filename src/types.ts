@@ -38,6 +38,8 @@ export interface ReadPathResult {
   breakEvenHitRatioFrom: 'measured' | 'predicted';
   /** cache-hit ops/s over redis-get ops/s at the row concurrency: median of alternating slices in this run. */
   hitPathVsRawGet: number | null;
+  /** The per-round ratios behind that median, to show how much the machine wandered. */
+  hitPathVsRawGetRounds: number[];
 }
 
 /** How the load was offered and how well the driver kept up. */

@@ -28,7 +28,9 @@ export interface ReadResult {
 
 /** A hit: one allocation, nothing parsed until the caller asks. */
 class HitResult extends CachedEntry implements ReadResult {
-  readonly outcome = 'hit';
+  get outcome(): 'hit' {
+    return 'hit';
+  }
 }
 
 function loaded(outcome: ReadOutcome, row: ProductRow | undefined): ReadResult {
@@ -110,26 +112,41 @@ export class CacheAsideService {
     return this.keyPrefix + id;
   }
 
-  async get(id: number): Promise<ReadResult> {
+  /**
+   * One read. Written with `.then` rather than `async`/`await`: a hit then
+   * resolves the caller one microtask sooner, which at 64 reads in flight is
+   * measurable throughput (the hit path is what the harness times).
+   */
+  get(id: number): Promise<ReadResult> {
     if (this.ttlMs === 0) {
       this.counters.uncached++;
-      return loaded('uncached', await this.readSource(id));
+      return this.readSource(id).then((row) => loaded('uncached', row));
     }
     const conn = this.conn;
-    let raw: string | null;
     conn.sending();
-    try {
-      raw = await this.fetch(id);
-      conn.answered();
-    } catch (error) {
-      conn.answered();
-      this.redisFailed(error);
-      this.counters.fallbacks++;
-      return loaded('fallback', await this.readSource(id));
-    }
+    return this.fetch(id).then(
+      (raw) => {
+        conn.answered();
+        if (raw !== null && this.xfetchBeta === undefined) {
+          this.counters.hits++;
+          return new HitResult(raw);
+        }
+        return this.afterFetch(id, raw);
+      },
+      (error: unknown) => {
+        conn.answered();
+        this.redisFailed(error);
+        this.counters.fallbacks++;
+        return this.readSource(id).then((row) => loaded('fallback', row));
+      },
+    );
+  }
+
+  /** A miss, or an XFetch hit that may recompute early. */
+  private async afterFetch(id: number, raw: string | null): Promise<ReadResult> {
     if (raw !== null) {
       const hit = new HitResult(raw);
-      if (this.xfetchBeta === undefined || !this.recomputeEarly(hit, this.xfetchBeta)) {
+      if (!this.recomputeEarly(hit, this.xfetchBeta as number)) {
         this.counters.hits++;
         return hit;
       }

@@ -31,6 +31,13 @@ export class GuardedConnection {
     this.settled++;
   };
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * Send times are stamped with a clock the sweep advances, not with
+   * performance.now() per command: a stall is then detected between one
+   * timeout and one timeout plus a tick, which is all a bound needs.
+   */
+  private now = 0;
+  private readonly tick: number;
   private replacing = false;
   private closed = false;
 
@@ -42,6 +49,7 @@ export class GuardedConnection {
   ) {
     this.base = client;
     this.client = withoutClientTimeout(client);
+    this.tick = Math.max(5, timeoutMs / 4);
   }
 
   /** Tracks one command sent on `client`; returns the same promise. */
@@ -57,10 +65,13 @@ export class GuardedConnection {
    * settles, either way.
    */
   sending(): void {
+    if (this.timer === undefined) {
+      this.now = performance.now();
+      this.timer = setInterval(() => this.sweep(), this.tick);
+    }
     // Past the ring the oldest slot would be overwritten: commandsQueueMaxLength keeps us far below it.
-    this.sentAt[this.sent & (RING - 1)] = performance.now();
+    this.sentAt[this.sent & (RING - 1)] = this.now;
     this.sent++;
-    this.timer ??= setInterval(() => this.sweep(), Math.max(5, this.timeoutMs / 4));
   }
 
   answered(): void {
@@ -76,13 +87,14 @@ export class GuardedConnection {
   }
 
   private sweep(): void {
+    this.now = performance.now();
     if (this.settled >= this.sent) {
       clearInterval(this.timer);
       this.timer = undefined;
       return;
     }
     const oldest = this.sentAt[this.settled & (RING - 1)] as number;
-    if (!this.replacing && performance.now() - oldest > this.timeoutMs) void this.replace();
+    if (!this.replacing && this.now - oldest >= this.timeoutMs) void this.replace();
   }
 
   private async replace(): Promise<void> {

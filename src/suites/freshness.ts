@@ -23,7 +23,7 @@ export const FRESHNESS_DEFAULTS = {
   invalidation: ['ttl', 'delete', 'write-through'] as Invalidation[],
   rate: 2000,
   writeRate: 100,
-  durationMs: 4000,
+  durationMs: 3000,
 };
 
 export async function freshness(ctx: SuiteContext): Promise<{ rows: FreshnessRow[] }> {

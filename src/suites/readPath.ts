@@ -14,7 +14,13 @@ import { predictHitRatio } from '../workload/model.ts';
 import { newService, type SuiteContext } from './context.ts';
 import { pairedThroughputRatio } from './throughputRatio.ts';
 
-export const READ_PATH_DEFAULTS = { durationMs: 1500, warmupMs: 300, hotKeys: 1000, ratioRounds: 6, ratioSliceMs: 400 };
+export const READ_PATH_DEFAULTS = {
+  durationMs: 1000,
+  warmupMs: 250,
+  hotKeys: 1000,
+  ratioRounds: 10,
+  ratioSliceMs: 400,
+};
 
 export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
   const { options, session, source } = ctx;
@@ -117,6 +123,7 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
     breakEvenHitRatio: hitRatio.value,
     breakEvenHitRatioFrom: hitRatio.from,
     hitPathVsRawGet: paired?.ratio ?? null,
+    hitPathVsRawGetRounds: paired?.rounds ?? [],
   };
 }
 

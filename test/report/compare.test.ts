@@ -54,6 +54,7 @@ function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot {
         breakEvenHitRatio: 0.9,
         breakEvenHitRatioFrom: 'measured',
         hitPathVsRawGet: 0.9,
+        hitPathVsRawGetRounds: [0.9],
       },
       'ttl-sweep': { rows: [sweepRow(0, null), sweepRow(2000, 0.9), sweepRow(null, 0.95)] },
       freshness: {
