@@ -36,8 +36,12 @@ export function snapshotTables(snapshot: Snapshot): TableData[] {
         : `break-even source latency: ${fmtMs(be)} ms — above it cache-aside beats a direct read, at hit ratio ${fmtRatio(readPath.breakEvenHitRatio)} (${readPath.breakEvenHitRatioFrom === 'measured' ? 'measured by ttl-sweep' : 'predicted at TTL 2s'}); this run's source latency: ${source}`,
     );
     if (readPath.hitPathVsRawGet !== null) {
+      const rounds = readPath.hitPathVsRawGetRounds;
+      const spread =
+        rounds.length > 1 ? `, rounds ${fmtPct(Math.min(...rounds), 0)}–${fmtPct(Math.max(...rounds), 0)}` : '';
       notes.push(
-        `cache-hit path keeps ${fmtPct(readPath.hitPathVsRawGet, 1)} of the raw node-redis GET throughput (same run)`,
+        `cache-hit path keeps ${fmtPct(readPath.hitPathVsRawGet, 1)} of the throughput of a bare node-redis GET at ${readPath.concurrency} in flight ` +
+          `(median of ${rounds.length} alternating rounds${spread}; the rows above ran one after another)`,
       );
     }
     tables.push({
