@@ -11,46 +11,15 @@ import {
   writeFileAtomic,
 } from '../../src/report/snapshotFile.ts';
 import type { Snapshot } from '../../src/types.ts';
+import { buildSnapshot } from '../helpers/snapshots.ts';
 
+/** A whole snapshot whose freshness row has the `null`s a real one can have. */
 function snapshot(): Snapshot {
-  return {
-    schemaVersion: 1,
-    createdAt: '2026-11-25T19:06:41.123Z',
-    status: 'complete',
-    durationSec: 12.5,
-    env: {
-      node: 'v20.0.0',
-      redis: { version: '7.2.0', mode: 'standalone' },
-      source: { kind: 'sqlite', version: '3.45.0' },
-      cpu: 'test cpu',
-      cores: 2,
-      os: 'linux',
-      gitCommit: 'abc123',
-    },
-    config: { scenario: 'default', keys: 100, ttl: [0, 2000, null] },
-    errors: { redis: 0, source: 0 },
-    suites: {
-      freshness: {
-        rows: [
-          {
-            invalidation: 'ttl',
-            ttlMs: null,
-            reads: 10,
-            writes: 1,
-            hitRatio: 0.5,
-            predictedHitRatio: 0.5,
-            staleReadRatio: null,
-            predictedStaleReadRatio: null,
-            racedStaleReads: 0,
-            maxStaleAgeMs: null,
-            p99Ms: 1.5,
-          },
-        ],
-        advice: 'use 2s',
-      },
-    },
-    suitesRun: ['freshness'],
-  };
+  return buildSnapshot((s) => {
+    const row = s.suites.freshness?.rows[0];
+    if (row)
+      Object.assign(row, { ttlMs: null, staleReadRatio: null, predictedStaleReadRatio: null, maxStaleAgeMs: null });
+  });
 }
 
 let dir: string;
