@@ -61,6 +61,26 @@ describe('runOpenLoop', () => {
     expect(Math.max(...latencies)).toBeLessThanOrEqual(50);
   });
 
+  it('reports the rate it achieved, not the one it was asked for, when it cannot keep up', async () => {
+    const clock = fakeClock();
+    // Every send costs 2 ms of this process's time: at most 500 sends/s however many are due.
+    const report = await runOpenLoop(
+      1000,
+      { warmupMs: 0, durationMs: 2000 },
+      createRng(6),
+      {
+        send: async () => {
+          clock.t += 2;
+        },
+        done() {},
+      },
+      clock,
+    );
+    expect(report.achievedRate).toBeGreaterThan(450);
+    expect(report.achievedRate).toBeLessThan(550);
+    expect(report.lateSends / report.measuredRequests).toBeGreaterThan(0.9);
+  });
+
   it('gives the same request schedule for the same seed', async () => {
     const schedule = async (seed: number) => {
       const clock = fakeClock();
