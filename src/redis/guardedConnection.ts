@@ -107,13 +107,12 @@ export class GuardedConnection {
     for (let attempt = 0; !this.closed; attempt++) {
       const fresh = stalled.duplicate() as unknown as RedisClient;
       fresh.on('error', () => {});
+      // Held as `base` while it connects, so that close() destroys it too: a
+      // reconnecting client would otherwise keep the process alive.
+      this.base = fresh;
       try {
         await fresh.connect();
-        if (this.closed) fresh.destroy();
-        else {
-          this.base = fresh;
-          this.client = withoutClientTimeout(fresh);
-        }
+        if (!this.closed) this.client = withoutClientTimeout(fresh);
         break;
       } catch {
         fresh.destroy();

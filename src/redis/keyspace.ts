@@ -1,7 +1,8 @@
 /**
  * The harness's own corner of a Redis database. Every key it writes starts
  * with the run prefix, and cleanup removes exactly those keys with SCAN +
- * UNLINK: never FLUSHDB, FLUSHALL or KEYS, because the server may be shared.
+ * UNLINK — never a whole-database flush nor a KEYS listing, because the server
+ * may be shared.
  */
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './connection.ts';
