@@ -4,31 +4,16 @@
  */
 import { UsageError } from '../errors.ts';
 import { helpText, OPTIONS, type OptionHelp } from './help.ts';
+import { applyRules } from './optionRules.ts';
 import { parseRedisUrl } from './redisTarget.ts';
 import { loadScenario } from './scenario.ts';
 import { type BenchOptions, SUITE_NAMES } from './types.ts';
-import {
-  MAX_RUN_MS,
-  parseDistribution,
-  parseDuration,
-  parseInteger,
-  parseInvalidations,
-  parseLatency,
-  parsePercent,
-  parseRate,
-  parseSpeedup,
-  parseStampede,
-  parseSuites,
-  parseTtlList,
-  quote,
-  suggest,
-} from './values.ts';
+import { parseSuites, quote, suggest } from './values.ts';
 
 export type ParsedArgs = { kind: 'help'; text: string } | { kind: 'run'; options: BenchOptions };
 
 /** Same as DEFAULT_COMMAND_TIMEOUT_MS in src/redis/connection.ts, not imported so parsing flags does not load node-redis. */
 const DEFAULT_REDIS_TIMEOUT_MS = 500;
-const MAX_REDIS_TIMEOUT_MS = 60_000;
 
 /** Everything but `quiet`, which depends on the terminal. */
 export function defaultOptions(): Omit<BenchOptions, 'quiet'> {
@@ -101,29 +86,14 @@ export function parseBenchArgs(
   const redisUrl = values.get('redis-url');
   if (redisUrl !== undefined) o.redisUrl = parseRedisUrl(redisUrl, '--redis-url').url;
   if (positionals.length > 0) o.suites = parseSuites(positionals);
-  o.keys = flag('keys', (l, r) => parseInteger(l, r, 1, 10_000_000)) ?? o.keys;
-  o.dist = flag('dist', parseDistribution) ?? o.dist;
-  o.ttl = flag('ttl', parseTtlList) ?? o.ttl;
+  applyRules(
+    o,
+    (r) => (r.flag === undefined ? undefined : values.get(r.flag)),
+    (r) => `--${r.flag}`,
+  );
   // A flag picks the loop: it replaces the scenario's choice of the other one.
-  if (rate !== undefined) {
-    o.rate = parseRate('--rate', rate);
-    o.concurrency = undefined;
-  }
-  if (concurrency !== undefined) {
-    o.concurrency = parseInteger('--concurrency', concurrency, 1, 4096);
-    o.rate = undefined;
-  }
-  o.durationMs = flag('duration', (l, r) => parseDuration(l, r, 1, MAX_RUN_MS)) ?? o.durationMs;
-  o.warmupMs = flag('warmup', (l, r) => parseDuration(l, r, 0, MAX_RUN_MS)) ?? o.warmupMs;
-  o.sourceLatency = flag('source-latency', parseLatency) ?? o.sourceLatency;
-  o.writeRate = flag('write-rate', parseRate) ?? o.writeRate;
-  o.invalidation = flag('invalidation', parseInvalidations) ?? o.invalidation;
-  o.stampede = flag('stampede', parseStampede) ?? o.stampede;
-  o.ttlJitterPct = flag('ttl-jitter', parsePercent) ?? o.ttlJitterPct;
-  o.maxStalePct = flag('max-stale', parsePercent) ?? o.maxStalePct;
-  o.speedup = flag('speedup', parseSpeedup) ?? o.speedup;
-  o.seed = flag('seed', (l, r) => parseInteger(l, r, 0, 2 ** 32 - 1)) ?? o.seed;
-  o.redisTimeoutMs = flag('redis-timeout', (l, r) => parseDuration(l, r, 1, MAX_REDIS_TIMEOUT_MS)) ?? o.redisTimeoutMs;
+  if (rate !== undefined) o.concurrency = undefined;
+  if (concurrency !== undefined) o.rate = undefined;
   o.json = flag('json', (l, r) => path(l, r, 'a file path such as run.json')) ?? o.json;
   o.out = flag('out', (l, r) => path(l, r, 'a directory such as results')) ?? o.out;
   if (switches.has('no-save')) o.save = false;

@@ -7,24 +7,10 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
+import { applyRules } from './optionRules.ts';
 import { redactUrl } from './redisTarget.ts';
 import type { BenchOptions } from './types.ts';
-import {
-  MAX_RUN_MS,
-  parseDistribution,
-  parseDuration,
-  parseInteger,
-  parseInvalidations,
-  parseLatency,
-  parsePercent,
-  parseRate,
-  parseSpeedup,
-  parseStampede,
-  parseSuites,
-  parseTtlList,
-  quote,
-  suggest,
-} from './values.ts';
+import { parseSuites, quote, suggest } from './values.ts';
 
 /** Resolved from this file, not the cwd, so `--scenario default` works from any directory. */
 export const SCENARIO_DIR = fileURLToPath(new URL('../../bench/scenarios/', import.meta.url));
@@ -165,27 +151,15 @@ export function parseScenario(name: string, shown: string, text: string): Scenar
   if (s.description.trim() === '' || /[\r\n]/.test(s.description)) {
     throw new UsageError(`${where}: field description ${quote(s.description)}: expected one non-empty line of text`);
   }
-  const label = (field: FieldName) => `${where}: field ${field}`;
-  const num = (n: number) => String(n);
   const o: ScenarioOverrides = {};
-  if (s.suites !== undefined) o.suites = parseSuites(s.suites, `${label('suites')}: `);
-  if (s.keys !== undefined) o.keys = parseInteger(label('keys'), num(s.keys), 1, 10_000_000);
-  if (s.dist !== undefined) o.dist = parseDistribution(label('dist'), s.dist);
-  if (s.writeDist !== undefined) o.writeDist = parseDistribution(label('writeDist'), s.writeDist);
-  if (s.ttl !== undefined) o.ttl = parseTtlList(label('ttl'), s.ttl);
-  if (s.rate !== undefined) o.rate = parseRate(label('rate'), num(s.rate));
-  if (s.concurrency !== undefined) o.concurrency = parseInteger(label('concurrency'), num(s.concurrency), 1, 4096);
-  if (s.duration !== undefined) o.durationMs = parseDuration(label('duration'), s.duration, 1, MAX_RUN_MS);
-  if (s.warmup !== undefined) o.warmupMs = parseDuration(label('warmup'), s.warmup, 0, MAX_RUN_MS);
-  if (s.sourceLatency !== undefined) o.sourceLatency = parseLatency(label('sourceLatency'), s.sourceLatency);
-  if (s.writeRate !== undefined) o.writeRate = parseRate(label('writeRate'), num(s.writeRate));
-  if (s.invalidation !== undefined) o.invalidation = parseInvalidations(label('invalidation'), s.invalidation);
-  if (s.stampede !== undefined) o.stampede = parseStampede(label('stampede'), s.stampede);
+  if (s.suites !== undefined) o.suites = parseSuites(s.suites, `${where}: field suites: `);
   if (s.slidingTtl !== undefined) o.slidingTtl = s.slidingTtl;
-  if (s.ttlJitter !== undefined) o.ttlJitterPct = parsePercent(label('ttlJitter'), num(s.ttlJitter));
-  if (s.maxStale !== undefined) o.maxStalePct = parsePercent(label('maxStale'), num(s.maxStale));
-  if (s.speedup !== undefined) o.speedup = parseSpeedup(label('speedup'), num(s.speedup));
-  if (s.seed !== undefined) o.seed = parseInteger(label('seed'), num(s.seed), 0, 2 ** 32 - 1);
+  const fields = s as Record<string, unknown>;
+  applyRules(
+    o,
+    (r) => (r.field === undefined || fields[r.field] === undefined ? undefined : String(fields[r.field])),
+    (r) => `${where}: field ${r.field}`,
+  );
   if (o.rate !== undefined && o.concurrency !== undefined) {
     throw new UsageError(
       `${where}: fields rate and concurrency are both set: expected one of them (open or closed loop)`,
