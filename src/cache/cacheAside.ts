@@ -220,7 +220,7 @@ export class CacheAsideService {
   }
 }
 
-export function newCounters(): CacheCounters {
+function newCounters(): CacheCounters {
   return {
     hits: 0,
     misses: 0,
