@@ -82,7 +82,7 @@ function boundReplies(client: RedisClient, timeoutMs: number): void {
   };
 }
 
-function classifyConnectError(error: Error, target: RedisUrlTarget): Error {
+export function classifyConnectError(error: Error, target: RedisUrlTarget): Error {
   const where = `${target.host}:${target.port}`;
   const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`;
   if (/WRONGPASS|NOAUTH|NOPERM|invalid username-password|AUTH/i.test(text)) {
@@ -100,7 +100,11 @@ function firstWord(message: string): string {
   return message.trim().split(/\s+/)[0] ?? 'refused';
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, message = `connect timed out after ${ms} ms`): Promise<T> {
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  message = `connect timed out after ${ms} ms`,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms);
     promise.then(

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from './connection.ts';
+import { hashTagBounds } from './keySlot.ts';
 
 /** `cab:<8 hex>:` — unique per run, so two runs on one server never meet. */
 export function newRunPrefix(): string {
@@ -33,4 +34,20 @@ export async function deleteByPrefix(client: RedisClient, prefix: string): Promi
     if (reply.keys.length > 0) removed += await client.unlink(reply.keys);
   } while (cursor !== '0');
   return removed;
+}
+
+/**
+ * The stampede lock key of `dataKey`, in the same hash slot, so that on a
+ * cluster the lock and the value it guards live on one node (and the release
+ * script may name both). A key without braces becomes `<key>:lock{<key>}`:
+ * its hash tag is the whole data key, so it hashes exactly like the untagged
+ * data key, and it still starts with the data key, so the run-prefix cleanup
+ * (SCAN MATCH prefix*) finds it. A key with a hash tag keeps it (`<key>:lock`).
+ */
+export function lockKeyFor(dataKey: string): string {
+  if (hashTagBounds(dataKey) !== undefined) return `${dataKey}:lock`;
+  if (/[{}]/.test(dataKey)) {
+    throw new Error(`no same-slot lock key for "${dataKey}": it has braces but no {hash tag}`);
+  }
+  return `${dataKey}:lock{${dataKey}}`;
 }

@@ -4,6 +4,7 @@
  * Closing removes every key under the run prefix first.
  */
 import { parseRedisUrl, type RedisTarget, type RedisUrlTarget } from '../config/redisTarget.ts';
+import { type CacheStore, SingleServerStore } from './cacheStore.ts';
 import {
   type ConnectOptions,
   connectRedis,
@@ -14,8 +15,10 @@ import {
 import { GuardedConnection } from './guardedConnection.ts';
 import { deleteByPrefix, newRunPrefix } from './keyspace.ts';
 import { type RedisServerHandle, startRedisServer } from './redisServer.ts';
+import { type KeyspaceCounts, readKeyspaceCounts } from './serverStats.ts';
 
 export interface RedisSession {
+  mode: 'standalone';
   client: RedisClient;
   target: RedisUrlTarget;
   /** Where Redis is, password redacted; "throwaway redis-server on :PORT" when started here. */
@@ -25,6 +28,10 @@ export interface RedisSession {
   server: { version: string; mode: string };
   /** A connection of its own for the measured reads and writes, with the bounded wait (see guardedConnection.ts). */
   reads: GuardedConnection;
+  /** The cache store over `reads`: the same commands a ClusterSession's store offers. */
+  store: CacheStore;
+  /** INFO stats hits and misses (readKeyspaceCounts on `client`). */
+  keyspaceCounts(): Promise<KeyspaceCounts | null>;
   /** Opens another client to the same server (e.g. the raw GET baseline, a writer). */
   connectAnother(options?: ConnectOptions): Promise<RedisClient>;
   /**
@@ -68,6 +75,7 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
   const server = await serverVersion(client);
   let closing: Promise<{ removedKeys: number }> | undefined;
   return {
+    mode: 'standalone',
     client,
     target: urlTarget,
     display: started ? `throwaway redis-server on 127.0.0.1:${started.port}` : urlTarget.display,
@@ -75,6 +83,8 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
     prefix,
     server,
     reads,
+    store: new SingleServerStore(reads),
+    keyspaceCounts: () => readKeyspaceCounts(client),
     async connectAnother(more = {}) {
       const extra = await connectRedis(urlTarget, { ...options, ...more });
       clients.push(extra);
