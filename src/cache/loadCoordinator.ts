@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StampedeStrategy } from '../config/types.ts';
 import type { RedisClient } from '../redis/connection.ts';
+import { lockKeyFor } from '../redis/keyspace.ts';
 import { sleep } from '../source/latency.ts';
 import type { ProductRow } from '../source/sqliteSource.ts';
 import type { CacheCounters } from './cacheAside.ts';
@@ -79,7 +80,8 @@ export class LoadCoordinator {
   }
 
   private async withLock(id: number, key: string): Promise<ProductRow | undefined> {
-    const lockKey = `${key}:lock`;
+    // In the data key's hash slot, so on a cluster lock and value share a node.
+    const lockKey = lockKeyFor(key);
     const token = randomBytes(8).toString('hex');
     // A holder that died leaves the lock until it expires; after that one of
     // the waiters takes it. Bounded so a broken Redis cannot spin us forever.

@@ -4,7 +4,7 @@ import { CacheAsideService } from '../../src/cache/cacheAside.ts';
 import { jitteredTtl, xfetchShouldRecompute } from '../../src/cache/entry.ts';
 import type { StampedeStrategy } from '../../src/config/types.ts';
 import type { RedisClient } from '../../src/redis/connection.ts';
-import { newRunPrefix } from '../../src/redis/keyspace.ts';
+import { lockKeyFor, newRunPrefix } from '../../src/redis/keyspace.ts';
 import { latencySampler } from '../../src/source/latency.ts';
 import { SqliteSource } from '../../src/source/sqliteSource.ts';
 import { xfetchRecomputeProbability } from '../../src/workload/model.ts';
@@ -49,13 +49,13 @@ describe('stampede strategies', () => {
     const other = await redis.connect();
     const loads = await herd([service({ kind: 'lock' }, prefix), service({ kind: 'lock' }, prefix, other)], 10);
     expect(loads).toBe(1);
-    expect(await client.exists(`${prefix}3:lock`)).toBe(0);
+    expect(await client.exists(lockKeyFor(`${prefix}3`))).toBe(0);
   });
 
   it('lock: a holder that died frees the key when its lock expires', async () => {
     const prefix = `${newRunPrefix()}d:`;
     // A holder that took the lock and died: nobody will release it, it expires in 300 ms.
-    await client.set(`${prefix}3:lock`, 'dead-holder', { expiration: { type: 'PX', value: 300 } });
+    await client.set(lockKeyFor(`${prefix}3`), 'dead-holder', { expiration: { type: 'PX', value: 300 } });
     const started = performance.now();
     const result = await service({ kind: 'lock' }, prefix).get(3);
     const waited = performance.now() - started;
