@@ -27,6 +27,10 @@ export async function deleteByPrefixOnCluster(cluster: RedisClusterClient, prefi
   for (const master of [...cluster.masters]) {
     try {
       const client = await withDeadline(nodeClientOf(cluster, master), STEP_TIMEOUT_MS);
+      // After a restart mid-run the node's client may still be reconnecting: give it a moment.
+      for (const until = performance.now() + 3000; !client.isReady && performance.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       result.removed += await cleanNode(cluster, client, match);
     } catch (error) {
       result.failures.push(`${master.address}: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRedisSeeds } from '../../src/config/redisSeeds.ts';
-import { UsageError } from '../../src/errors.ts';
+import { RedisAuthError, UsageError } from '../../src/errors.ts';
 import { detectRedisMode } from '../../src/redis/clusterConnection.ts';
 import type { ClusterSession } from '../../src/redis/clusterSession.ts';
 import type { RedisClient } from '../../src/redis/connection.ts';
@@ -156,6 +156,35 @@ describe('a Redis Cluster target', () => {
       const stats = String(await node.info('commandstats'));
       expect(stats.split('\n').filter((line) => /^cmdstat_(flushdb|flushall|keys):/.test(line))).toEqual([]);
       expect(String(await node.info('errorstats'))).not.toMatch(/CROSSSLOT/);
+    }
+  });
+
+  it("carries the seed URLs' credentials to every node and names a refusal without the password", async () => {
+    const secret = 'cl-s3cret';
+    const withUser = (password: string) =>
+      parseRedisSeeds(
+        tc.cluster.urls.map((url) => url.replace('redis://', `redis://cab:${password}@`)).join(','),
+        '--redis-url',
+      );
+    // A user of our own, and a default user that now needs a password: node clients must authenticate.
+    for (const node of tc.nodes) {
+      await node.sendCommand(['ACL', 'SETUSER', 'cab', 'on', `>${secret}`, '~*', '&*', '+@all']);
+      await node.sendCommand(['ACL', 'SETUSER', 'default', 'resetpass', '>not-given']);
+    }
+    try {
+      const authed = await openSession({ kind: 'seeds', seeds: withUser(secret) });
+      const keys = Array.from({ length: 60 }, (_, i) => `${authed.prefix}auth:${i}`);
+      for (const key of keys) await authed.store.set(key, key);
+      expect(await Promise.all(keys.map((key) => authed.store.get(key)))).toEqual(keys);
+      expect((await tc.keysPerNode(`${authed.prefix}*`)).map((node) => node.length > 0)).toEqual([true, true, true]);
+      expect(authed.display).not.toContain(secret);
+      expect(await authed.close()).toEqual({ removedKeys: 60 });
+
+      const refused = openSession({ kind: 'seeds', seeds: withUser('wrong-pw') });
+      await expect(refused).rejects.toBeInstanceOf(RedisAuthError);
+      await expect(refused).rejects.not.toThrow(/wrong-pw/);
+    } finally {
+      for (const node of tc.nodes) await node.sendCommand(['ACL', 'SETUSER', 'default', 'nopass']);
     }
   });
 });
