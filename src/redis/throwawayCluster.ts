@@ -7,9 +7,9 @@
  * stops them all, and so does a failed start.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { RedisServerMissingError, UsageError } from '../errors.ts';
-import { freePort, type RedisServerHandle, startRedisServer } from './redisServer.ts';
+import { type RedisServerHandle, startRedisServer } from './redisServer.ts';
 
 export interface ThrowawayClusterOptions {
   /** Extra `redis-server` arguments for every node. */
@@ -66,8 +66,12 @@ export async function startThrowawayCluster(
     await Promise.all(nodes.splice(0).map((node) => node.stop()));
   };
   try {
-    // One at a time: a free port is released before the server binds it, so two at once could pick the same.
-    for (let i = 0; i < masters; i++) nodes.push(await startRedisServer({ args, port: await clusterPort() }));
+    const started = await Promise.allSettled(
+      (await clusterPorts(masters)).map((port) => startRedisServer({ args, port })),
+    );
+    for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     await createCluster(nodes.map((node) => `127.0.0.1:${node.port}`));
     await waitForClusterOk(nodes, 20_000);
   } catch (error) {
@@ -85,24 +89,39 @@ export async function startThrowawayCluster(
 }
 
 /**
- * A free port whose cluster bus port (port + 10000, fixed by Redis before 7.0
- * and its default since) is free too and below 65536: the kernel's ephemeral
- * range reaches 60999, and redis-server refuses a port above 55535.
+ * `count` free ports whose cluster bus ports (port + 10000, fixed by Redis
+ * before 7.0 and its default since) are free too and below 65536: the
+ * kernel's ephemeral range reaches 60999, and redis-server refuses a port
+ * above 55535. Every pair is held open until all are found, so no two nodes
+ * get the same port; then all are released for the servers to bind.
  */
-async function clusterPort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await freePort();
-    if (port + 10_000 <= 65_535 && (await portFree(port + 10_000))) return port;
+async function clusterPorts(count: number): Promise<number[]> {
+  const held: Server[] = [];
+  const ports: number[] = [];
+  try {
+    for (let attempt = 0; ports.length < count; attempt++) {
+      if (attempt >= 50 * count) throw new Error('found no free port pairs (P, P + 10000) for the cluster nodes');
+      const main = await listen(0);
+      if (!main) continue;
+      held.push(main);
+      const port = (main.address() as AddressInfo).port;
+      const bus = port + 10_000 <= 65_535 ? await listen(port + 10_000) : undefined;
+      if (!bus) continue;
+      held.push(bus);
+      ports.push(port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
   }
-  throw new Error('found no free port pair (P, P + 10000) for a cluster node in 50 attempts');
 }
 
-function portFree(port: number): Promise<boolean> {
+function listen(port: number): Promise<Server | undefined> {
   return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
   });
 }
 

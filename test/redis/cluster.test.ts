@@ -28,12 +28,13 @@ describe('a Redis Cluster target', () => {
   let session: ClusterSession;
   const errors: Error[] = [];
 
+  // A cluster starts in ~2.5 s idle, ~5 s on a loaded machine, where several files may start theirs at once.
   beforeAll(async () => {
     tc = await useThrowawayCluster(3);
     const opened = await openSession({ kind: 'seeds', seeds: tc.seeds }, { onError: (e) => errors.push(e) });
     if (opened.mode !== 'cluster') throw new Error(`expected a cluster session, got ${opened.mode}`);
     session = opened;
-  });
+  }, 90_000);
   afterAll(async () => {
     await session?.close();
   });

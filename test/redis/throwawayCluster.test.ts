@@ -49,7 +49,7 @@ describe('a throwaway cluster', () => {
     await session.store.set(`${session.prefix}x`, 'v');
     expect(await session.close()).toEqual({ removedKeys: 0 });
     expect(pids.filter(alive)).toEqual([]);
-  });
+  }, 60_000);
 
   it('is killed when its process exits without stopping it', async () => {
     const script =
@@ -67,5 +67,5 @@ describe('a throwaway cluster', () => {
     expect(code).toBe(0);
     expect(pids).toHaveLength(3);
     await waitUntil(() => pids.filter(alive).length === 0, 5000);
-  });
+  }, 60_000);
 });
