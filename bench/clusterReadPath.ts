@@ -92,7 +92,9 @@ try {
     console.log(`  ${a} / ${b}: ${paired ? pct(paired.ratio) : '—'} (rounds ${spread})`);
   }
 
-  console.log(`hit-path reads: ${hits} hits, ${notHits} not hits`);
+  console.log(
+    `hit-path reads: ${hits} hits, ${notHits} not hits; stalls (no reply within ${DEFAULT_COMMAND_TIMEOUT_MS} ms, connection replaced): cluster ${cluster.store.stalls}, single ${single.store.stalls}`,
+  );
   console.log('redis-benchmark -t get,set -n 200000 -c 64 (-P 1 and -P 16)');
   for (const pipeline of ['1', '16']) {
     const common = ['-t', 'get,set', '-n', '200000', '-c', '64', '-P', pipeline, '-q', '--csv'];
