@@ -5,7 +5,7 @@
  * client CPU it costs per read, then redis-benchmark on the same servers for
  * scale. Starts a throwaway redis-server and a throwaway 3-master cluster.
  *
- *   npx tsx bench/clusterReadPath.ts [concurrency] [rounds]
+ *   node --expose-gc --import tsx bench/clusterReadPath.ts [concurrency] [rounds]
  */
 import { spawnSync } from 'node:child_process';
 import { CacheAsideService } from '../src/cache/cacheAside.ts';
@@ -67,7 +67,7 @@ try {
   // Every variant in turn, round after round: drift on a shared machine lands on all of them.
   // node-redis's timeout arms a 500 ms timer per command that fires even after the reply: a
   // 600 ms warm-up puts its window in the steady state, and CPU is read after a 600 ms drain,
-  // so each variant pays for its own timers and not the next one.
+  // so each variant pays for its own timers and not the next one (and for its garbage, with --expose-gc).
   console.log(`${concurrency} in flight; median over ${rounds} interleaved rounds (600 ms warm-up, 400 ms measured)`);
   const samples = new Map<string, { rate: number[]; cpu: number[] }>();
   for (let round = 0; round < rounds; round++) {
@@ -85,6 +85,8 @@ try {
         },
       );
       await new Promise((resolve) => setTimeout(resolve, 600));
+      // With --expose-gc, the garbage a variant made is collected on its own account too.
+      (globalThis as { gc?: () => void }).gc?.();
       const used = process.cpuUsage(cpu);
       const sample = samples.get(name) ?? { rate: [], cpu: [] };
       sample.rate.push(report.achievedRate);
