@@ -33,7 +33,10 @@ export async function detectRedisMode(seeds: RedisSeeds, options: ConnectOptions
   for (const seed of seeds) {
     let probe: RedisClient;
     try {
-      probe = await connectRedis({ ...seed, url: withoutDb(seed.url), db: 0 }, { ...options, onError: () => {} });
+      // Startup, not the measured path: a loaded machine's scheduling gap is no reason to fail.
+      const patient = Math.max(options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, 2000);
+      const probeOptions = { ...options, commandTimeoutMs: patient, onError: () => {} };
+      probe = await connectRedis({ ...seed, url: withoutDb(seed.url), db: 0 }, probeOptions);
     } catch (error) {
       // The seeds share their credentials: a refusal from one is a refusal from all.
       if (error instanceof RedisAuthError) throw error;
@@ -41,7 +44,13 @@ export async function detectRedisMode(seeds: RedisSeeds, options: ConnectOptions
       continue;
     }
     try {
-      const cluster = infoField(String(await probe.info('cluster')), 'cluster_enabled') === '1';
+      let info: string;
+      try {
+        info = String(await probe.info('cluster'));
+      } catch (error) {
+        throw classifyConnectError(error as Error, seed);
+      }
+      const cluster = infoField(info, 'cluster_enabled') === '1';
       if (!cluster && seeds.length > 1) {
         throw new UsageError(
           `${seed.from} lists ${seeds.length} seeds but ${seed.host}:${seed.port} is not a cluster (cluster_enabled:0): expected one URL for a single server`,

@@ -38,6 +38,9 @@ export class GuardedConnection {
    */
   private now = 0;
   private readonly tick: number;
+  /** When the sweep last ran, and whether it put off its verdict once (see sweep). */
+  private lastSweep = 0;
+  private deferred = false;
   private replacing = false;
   private closed = false;
 
@@ -67,6 +70,7 @@ export class GuardedConnection {
   sending(): void {
     if (this.timer === undefined) {
       this.now = performance.now();
+      this.lastSweep = this.now;
       this.timer = setInterval(() => this.sweep(), this.tick);
     }
     // Past the ring the oldest slot would be overwritten: commandsQueueMaxLength keeps us far below it.
@@ -87,12 +91,27 @@ export class GuardedConnection {
   }
 
   private sweep(): void {
-    this.now = performance.now();
+    const now = performance.now();
+    // A late sweep means this process was not running (a busy machine, a long
+    // synchronous task), and Node runs timers before it reads sockets: the
+    // replies that came meanwhile are still unread, so every command looks
+    // old. Measured: 64 GETs in flight, the event loop held 3 timeouts, all 64
+    // failed as a stall (test/redis/guardedConnection.test.ts). The verdict
+    // waits for the next sweep, after this turn's I/O — once in a row at
+    // most, so a server that really stalls is still caught a tick later.
+    const late = now - this.lastSweep > 2 * this.tick;
+    this.lastSweep = now;
+    this.now = now;
     if (this.settled >= this.sent) {
       clearInterval(this.timer);
       this.timer = undefined;
       return;
     }
+    if (late && !this.deferred) {
+      this.deferred = true;
+      return;
+    }
+    this.deferred = false;
     const oldest = this.sentAt[this.settled & (RING - 1)] as number;
     if (!this.replacing && this.now - oldest >= this.timeoutMs) void this.replace();
   }

@@ -35,7 +35,9 @@ export async function useThrowawayCluster(masters = 3): Promise<TestCluster> {
   const cluster = await startThrowawayCluster(masters);
   const clients: RedisClient[] = [];
   started.push({ cluster, clients });
-  for (const url of cluster.urls) clients.push(await connectRedis(parseRedisUrl(url, '--redis-url'), { onError() {} }));
+  // Test tooling, not the thing measured: patient enough for a loaded machine.
+  const options = { commandTimeoutMs: 5000, onError() {} };
+  for (const url of cluster.urls) clients.push(await connectRedis(parseRedisUrl(url, '--redis-url'), options));
   return {
     cluster,
     seeds: parseRedisSeeds(cluster.seeds, '--redis-url'),

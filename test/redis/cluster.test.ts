@@ -31,7 +31,9 @@ describe('a Redis Cluster target', () => {
   // A cluster starts in ~2.5 s idle, ~5 s on a loaded machine, where several files may start theirs at once.
   beforeAll(async () => {
     tc = await useThrowawayCluster(3);
-    const opened = await openSession({ kind: 'seeds', seeds: tc.seeds }, { onError: (e) => errors.push(e) });
+    // No timeouts are tested here: patient enough that a loaded machine's scheduling gaps are not stalls.
+    const options = { commandTimeoutMs: 2000, onError: (e: Error) => errors.push(e) };
+    const opened = await openSession({ kind: 'seeds', seeds: tc.seeds }, options);
     if (opened.mode !== 'cluster') throw new Error(`expected a cluster session, got ${opened.mode}`);
     session = opened;
   }, 90_000);

@@ -54,17 +54,19 @@ describe('a throwaway cluster', () => {
   it('is killed when its process exits without stopping it', async () => {
     const script =
       "import { startThrowawayCluster } from './src/redis/throwawayCluster.ts';" +
-      'await startThrowawayCluster(3); console.log("up"); process.exit(0);';
+      'const c = await startThrowawayCluster(3); console.log(JSON.stringify(c.nodes.map((n) => n.pid)));' +
+      'process.exit(0);';
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    let pids: number[] = [];
+    let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('up')) pids = childServers(child.pid);
+      out += chunk.toString();
     });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
+    const pids = JSON.parse(out) as number[];
     expect(pids).toHaveLength(3);
     await waitUntil(() => pids.filter(alive).length === 0, 5000);
   }, 60_000);
