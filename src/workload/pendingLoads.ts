@@ -14,6 +14,8 @@ export class PendingLoads {
   private storeHead = 0;
   private readHead = 0;
   private tail = 0;
+  /** When the next source read or store is due; Infinity with nothing in flight. */
+  nextDueAt = Number.POSITIVE_INFINITY;
 
   constructor(
     /** Δ: issue to store. */
@@ -22,15 +24,12 @@ export class PendingLoads {
     private readonly readLeadMs: number,
   ) {}
 
-  get size(): number {
-    return this.tail - this.storeHead;
-  }
-
   issue(key: number, t: number): void {
     if (this.tail - this.storeHead > this.mask) this.grow();
     const slot = this.tail++ & this.mask;
     this.key[slot] = key;
     this.issuedAt[slot] = t;
+    if (this.nextDueAt === Number.POSITIVE_INFINITY) this.nextDueAt = t + this.readLeadMs;
   }
 
   /** Records the row version seen by every source read due at or before t. */
@@ -60,6 +59,19 @@ export class PendingLoads {
   }
   pop(): void {
     this.storeHead++;
+  }
+
+  /** After reads and stores up to some t: when the next one is due. */
+  updateNextDue(): void {
+    const nextStore =
+      this.storeHead < this.tail
+        ? (this.issuedAt[this.storeHead & this.mask] as number) + this.loadMs
+        : Number.POSITIVE_INFINITY;
+    const nextRead =
+      this.readHead < this.tail
+        ? (this.issuedAt[this.readHead & this.mask] as number) + this.readLeadMs
+        : Number.POSITIVE_INFINITY;
+    this.nextDueAt = Math.min(nextStore, nextRead);
   }
 
   private grow(): void {

@@ -120,15 +120,15 @@ export function simulateTtls(
 /**
  * About `count` TTLs spaced evenly on a log scale from `minMs` to `spanMs` (the
  * trace's length), each rounded to two significant digits so they read well
- * (1.2s, not 1.1937s); duplicates after rounding are dropped.
+ * (1.2s, not 1.1937s; the last may pass the span by the rounding); duplicates
+ * after rounding are dropped.
  */
 export function logSpacedTtls(spanMs: number, count = 20, minMs = 100): number[] {
   if (!(spanMs > minMs)) return [minMs];
   const ratio = (spanMs / minMs) ** (1 / (count - 1));
   const ttls: number[] = [];
   for (let i = 0; i < count; i++) {
-    const ms = i === count - 1 ? spanMs : roundTwoDigits(minMs * ratio ** i);
-    const rounded = Math.min(ms, spanMs);
+    const rounded = roundTwoDigits(i === count - 1 ? spanMs : minMs * ratio ** i);
     if (ttls[ttls.length - 1] !== rounded) ttls.push(rounded);
   }
   return ttls;
@@ -156,7 +156,7 @@ function replay(
   for (let i = 0; i < timeMs.length; i++) {
     const t = timeMs[i] as number;
     const k = key[i] as number;
-    if (pending !== undefined && pending.size > 0) completeLoads(pending, t, version, cache);
+    if (pending !== undefined && t >= pending.nextDueAt) completeLoads(pending, t, version, cache);
     if (op[i] === OP_READ) {
       const held = cache.get(k, t);
       if (t >= warmupMs) {
@@ -187,6 +187,7 @@ function completeLoads(pending: PendingLoads, t: number, version: Int32Array, ca
     cache.set(pending.nextKey(), pending.nextVersion(), pending.nextStoreAt());
     pending.pop();
   }
+  pending.updateNextDue();
 }
 
 function checkConfig(ttl: number, loadMs: number, readToStore: number, config: SimulationConfig): void {

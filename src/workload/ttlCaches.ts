@@ -53,8 +53,10 @@ export class UnboundedCache implements TtlCache {
  * hold no capacity, as Redis's active expiry removes them: before evicting a
  * live entry, the expired ones are dropped. Every expiry is set to "now + T"
  * and events come in time order, so ordering entries by their last expiry
- * update orders them by expiry: a second list, whose head expires first.
- * Both lists are doubly linked through typed arrays, node 0 the sentinel.
+ * update orders them by expiry: a second list, whose head expires first. A
+ * sliding TTL renews on every use, so there the LRU order is that order, and
+ * without expiry nothing needs it. Lists are doubly linked through typed
+ * arrays, node 0 the sentinel.
  */
 export class LruCache implements TtlCache {
   evictions = 0;
@@ -63,7 +65,8 @@ export class LruCache implements TtlCache {
   private readonly stored: Int32Array;
   private readonly resident: Uint8Array;
   private readonly lru: LinkedOrder;
-  private readonly byExpiry: LinkedOrder;
+  /** Entries by expiry (head first); the LRU list itself for a sliding TTL; none without expiry. */
+  private readonly byExpiry: LinkedOrder | undefined;
 
   constructor(
     keys: number,
@@ -76,7 +79,7 @@ export class LruCache implements TtlCache {
     this.stored = new Int32Array(keys + 1);
     this.resident = new Uint8Array(keys + 1);
     this.lru = new LinkedOrder(keys);
-    this.byExpiry = new LinkedOrder(keys);
+    if (Number.isFinite(ttlMs)) this.byExpiry = sliding ? this.lru : new LinkedOrder(keys);
   }
 
   get(key: number, t: number): number {
@@ -101,16 +104,17 @@ export class LruCache implements TtlCache {
 
   private renew(key: number, t: number): void {
     this.expiresAt[key] = t + this.ttlMs;
-    this.byExpiry.moveToBack(key);
+    if (this.byExpiry !== this.lru) this.byExpiry?.moveToBack(key);
   }
 
   /** Makes room for a new entry: expired entries first, then the least recently used. */
   private admit(key: number, t: number): void {
-    if (this.count >= this.capacity) {
-      let oldest = this.byExpiry.front();
+    const byExpiry = this.byExpiry;
+    if (this.count >= this.capacity && byExpiry !== undefined) {
+      let oldest = byExpiry.front();
       while (oldest !== 0 && (this.expiresAt[oldest] as number) <= t) {
         this.drop(oldest);
-        oldest = this.byExpiry.front();
+        oldest = byExpiry.front();
       }
     }
     if (this.count >= this.capacity) {
@@ -123,7 +127,7 @@ export class LruCache implements TtlCache {
 
   private drop(key: number): void {
     this.lru.remove(key);
-    this.byExpiry.remove(key);
+    if (this.byExpiry !== this.lru) this.byExpiry?.remove(key);
     this.resident[key] = 0;
     this.expiresAt[key] = Number.NEGATIVE_INFINITY;
     this.count--;

@@ -183,6 +183,16 @@ describe('simulator: LRU capacity (hand-worked)', () => {
     ];
     const r = run(list, { ttlMs: 100, capacity: 2 });
     expect([r.hits, r.evictions]).toEqual([2, 0]);
+    // Sliding: the hit at 60 renews 1 to 160; at 155 only 2 has expired, and it makes room.
+    const sliding: [number, number, 'r' | 'w'][] = [
+      [0, 1, 'r'],
+      [50, 2, 'r'],
+      [60, 1, 'r'],
+      [155, 3, 'r'],
+      [158, 1, 'r'],
+    ];
+    const s = run(sliding, { ttlMs: 100, sliding: true, capacity: 2 });
+    expect([s.hits, s.evictions]).toEqual([2, 0]);
   });
 
   it('a delete frees room', () => {

@@ -20,8 +20,9 @@
  * Reads are get/gets in any case, plus CacheLib's GET_LEASE (which
  * KVReplayGenerator replays as a get); every other op writes the row.
  * Fields are split on commas; quoted fields are not supported (no published
- * layout quotes them).
+ * layout quotes them). A csv or cachebench line must have the header's width.
  */
+import { Fields, MAX_FIELDS } from './fields.ts';
 
 export type TraceFormat = 'csv' | 'twitter' | 'cachebench';
 export const TRACE_FORMATS: readonly TraceFormat[] = ['csv', 'twitter', 'cachebench'];
@@ -31,7 +32,10 @@ export interface ParsedLine {
   timeMs: number;
   /** The timestamp was a whole number of seconds (such lines are spread across their second). */
   wholeSecond: boolean;
-  key: string;
+  /** The key is `line.slice(keyFrom, keyTo)`, left unsliced for the interner. */
+  line: string;
+  keyFrom: number;
+  keyTo: number;
   read: boolean;
   /** Bytes of the value; 0 when the layout has no size. */
   valueSize: number;
@@ -49,7 +53,7 @@ export interface LayoutParser {
 }
 
 export function newParsedLine(): ParsedLine {
-  return { timeMs: 0, wholeSecond: false, key: '', read: true, valueSize: 0, count: 1 };
+  return { timeMs: 0, wholeSecond: false, line: '', keyFrom: 0, keyTo: 0, read: true, valueSize: 0, count: 1 };
 }
 
 /** Header names, lower-cased and trimmed. */
@@ -57,37 +61,17 @@ export function headerNames(line: string): string[] {
   return line.split(',').map((name) => name.trim().toLowerCase());
 }
 
-/** get, gets and get_lease, in any case: the reads. */
-export function isReadOp(op: string): boolean {
-  const n = op.length;
-  if (n !== 3 && n !== 4 && n !== 9) return false;
-  const lower = op.toLowerCase();
-  return lower === 'get' || lower === 'gets' || lower === 'get_lease';
-}
-
-/** A non-negative decimal number, or NaN. `Number('')` is 0, so the empty field is refused here. */
-function nonNegative(field: string | undefined): number {
-  if (field === undefined || field.length === 0) return Number.NaN;
-  const value = Number(field);
-  return value >= 0 && value !== Number.POSITIVE_INFINITY ? value : Number.NaN;
-}
-
-function count(field: string | undefined): number {
-  const value = nonNegative(field);
-  return Number.isInteger(value) && value >= 1 ? value : Number.NaN;
-}
-
 /** `timestamp` in seconds, and whether it was whole. */
-function setSeconds(out: ParsedLine, field: string | undefined): boolean {
-  const seconds = nonNegative(field);
+function setSeconds(out: ParsedLine, f: Fields, i: number): boolean {
+  const seconds = f.number(i);
   if (Number.isNaN(seconds)) return false;
   out.timeMs = seconds * 1000;
   out.wholeSecond = Number.isInteger(seconds);
   return true;
 }
 
-function setMs(out: ParsedLine, field: string | undefined): boolean {
-  const ms = nonNegative(field);
+function setMs(out: ParsedLine, f: Fields, i: number): boolean {
+  const ms = f.number(i);
   if (Number.isNaN(ms)) return false;
   out.timeMs = ms;
   out.wholeSecond = false;
@@ -96,18 +80,19 @@ function setMs(out: ParsedLine, field: string | undefined): boolean {
 
 /** twitter/cache-trace: 7 columns; a key holding commas leaves extra middle fields, which rejoin. */
 export function twitterParser(): LayoutParser {
+  const f = new Fields();
   const parse: LineParser = (line, out) => {
-    const fields = line.split(',');
-    const n = fields.length;
-    if (n < 7 || !setSeconds(out, fields[0])) return false;
-    const key = n === 7 ? (fields[1] as string) : fields.slice(1, n - 5).join(',');
-    const valueSize = nonNegative(fields[n - 4]);
-    const op = (fields[n - 2] as string).trim();
-    if (key.length === 0 || Number.isNaN(valueSize) || op.length === 0) return false;
-    if (Number.isNaN(nonNegative(fields[n - 5])) || Number.isNaN(nonNegative(fields[n - 1]))) return false;
-    out.key = key;
+    const n = f.split(line);
+    if (n < 7 || n > MAX_FIELDS || !setSeconds(out, f, 0)) return false;
+    const read = f.isRead(n - 2);
+    const valueSize = f.number(n - 4);
+    if (read === undefined || Number.isNaN(valueSize) || f.start(1) === f.end(n - 6)) return false;
+    if (Number.isNaN(f.number(n - 5)) || Number.isNaN(f.number(n - 1))) return false;
+    out.line = line;
+    out.keyFrom = f.start(1);
+    out.keyTo = f.end(n - 6);
     out.valueSize = valueSize;
-    out.read = isReadOp(op);
+    out.read = read;
     out.count = 1;
     return true;
   };
@@ -135,19 +120,19 @@ function locate(names: string[], sizeName: string, timeName: string): Columns {
   };
 }
 
-/** Parses the common columns; the caller sets the time. */
-function fillCommon(fields: string[], c: Columns, out: ParsedLine): boolean {
-  if (fields.length !== c.width) return false;
-  const key = fields[c.key] as string;
-  if (key.length === 0) return false;
-  out.key = key;
+/** Parses the common columns of a header-led layout; the caller sets the time. */
+function fillCommon(f: Fields, c: Columns, out: ParsedLine): boolean {
+  if (f.count !== c.width || f.empty(c.key)) return false;
+  out.line = f.line;
+  out.keyFrom = f.start(c.key);
+  out.keyTo = f.end(c.key);
   if (c.op >= 0) {
-    const op = (fields[c.op] as string).trim();
-    if (op.length === 0) return false;
-    out.read = isReadOp(op);
+    const read = f.isRead(c.op);
+    if (read === undefined) return false;
+    out.read = read;
   } else out.read = true;
-  out.valueSize = c.size >= 0 ? nonNegative(fields[c.size]) : 0;
-  out.count = c.count >= 0 ? count(fields[c.count]) : 1;
+  out.valueSize = c.size >= 0 ? f.number(c.size) : 0;
+  out.count = c.count >= 0 ? f.count1(c.count) : 1;
   return !Number.isNaN(out.valueSize) && !Number.isNaN(out.count);
 }
 
@@ -159,10 +144,11 @@ export function csvParser(header: string): LayoutParser | string {
   if (c.key < 0 || c.time < 0) {
     return `csv header ${JSON.stringify(header.slice(0, 120))} lacks ${c.key < 0 ? 'key' : 'timestamp'}`;
   }
+  const f = new Fields();
   const parse: LineParser = (line, out) => {
-    const fields = line.split(',');
-    if (!fillCommon(fields, c, out)) return false;
-    return seconds ? setSeconds(out, fields[c.time]) : setMs(out, fields[c.time]);
+    f.split(line);
+    if (!fillCommon(f, c, out)) return false;
+    return seconds ? setSeconds(out, f, c.time) : setMs(out, f, c.time);
   };
   return { parse, timed: true, hasValueSize: c.size >= 0 };
 }
@@ -176,15 +162,16 @@ export function cachebenchParser(header: string): LayoutParser | string {
     return `cachebench header ${JSON.stringify(header.slice(0, 120))} lacks ${missing.join(', ')}`;
   }
   const timed = c.time >= 0;
+  const f = new Fields();
   const parse: LineParser = (line, out) => {
-    const fields = line.split(',');
-    if (!fillCommon(fields, c, out)) return false;
+    f.split(line);
+    if (!fillCommon(f, c, out)) return false;
     if (!timed) {
       out.timeMs = Number.NaN;
       out.wholeSecond = false;
       return true;
     }
-    return setMs(out, fields[c.time]);
+    return setMs(out, f, c.time);
   };
   return { parse, timed, hasValueSize: true };
 }

@@ -71,6 +71,7 @@ interface ReadState {
 }
 
 export async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<Trace> {
+  checkOptions(options);
   const input = await openLines(file);
   const builder = new TraceBuilder({
     startMs: (options.window?.startSec ?? 0) * 1000,
@@ -102,8 +103,9 @@ async function consume(file: string, input: Readable, state: ReadState, builder:
     rl.close();
     input.destroy();
   };
-  rl.on('line', (line) => {
-    state.lineNumber++;
+  rl.on('line', (text) => {
+    // A byte order mark would stick to the first header name.
+    const line = ++state.lineNumber === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (state.failure || builder.done || isBlank(line)) return;
     if (state.layout === undefined) {
       const headerConsumed = chooseLayout(file, line, state);
@@ -212,4 +214,16 @@ function finish(file: string, options: ReadTraceOptions, state: ReadState, built
 
 function percent(share: number): string {
   return `${(share * 100).toFixed(share < 0.1 ? 2 : 1)}%`;
+}
+
+/** Options come from the command line's parsers; a bad one here is a programming error. */
+function checkOptions(options: ReadTraceOptions): void {
+  const { window, limit, untimedRatePerSec } = options;
+  if (window && !(window.startSec >= 0 && window.endSec > window.startSec)) {
+    throw new RangeError(`window must have 0 <= startSec < endSec, got ${window.startSec}:${window.endSec}`);
+  }
+  if (limit !== undefined && !(limit >= 1)) throw new RangeError(`limit must be >= 1, got ${limit}`);
+  if (untimedRatePerSec !== undefined && !(untimedRatePerSec > 0 && Number.isFinite(untimedRatePerSec))) {
+    throw new RangeError(`untimedRatePerSec must be finite and > 0, got ${untimedRatePerSec}`);
+  }
 }

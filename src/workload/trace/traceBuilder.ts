@@ -13,6 +13,8 @@
  * - Untimed layouts get one request every `untimedSpacingMs`.
  */
 import type { ParsedLine } from './formats.ts';
+import { grown } from './grown.ts';
+import { KeyInterner } from './keyInterner.ts';
 
 export const OP_READ = 0;
 export const OP_WRITE = 1;
@@ -39,6 +41,8 @@ export interface BuiltTrace {
   reads: number;
   writes: number;
   uniqueKeys: number;
+  /** The text of a key id. */
+  keyName: (id: number) => string;
   /** Lines whose timestamp went backwards and was clamped. */
   reordered: number;
   /** The limit or the window's end stopped the reading early. */
@@ -54,7 +58,7 @@ export class TraceBuilder {
   private key = new Int32Array(INITIAL_CAPACITY);
   private op = new Uint8Array(INITIAL_CAPACITY);
   private valueSize = new Int32Array(INITIAL_CAPACITY);
-  private readonly ids = new Map<string, number>();
+  private readonly keys = new KeyInterner();
   private reads = 0;
   private reordered = 0;
   private originMs = Number.NaN;
@@ -98,7 +102,7 @@ export class TraceBuilder {
       this.groupStart = this.n;
       this.groupRawMs = raw;
     }
-    const id = this.intern(line.key);
+    const id = this.intern(line);
     const t = Math.max(fromStart - this.selection.startMs, this.lastOutMs);
     for (let i = 0; i < line.count && !this.done; i++) this.push(t, id, line);
   }
@@ -106,6 +110,7 @@ export class TraceBuilder {
   finish(): BuiltTrace {
     this.closeGroup();
     const n = this.n;
+    const keys = this.keys;
     return {
       timeMs: this.timeMs.slice(0, n),
       key: this.key.slice(0, n),
@@ -114,7 +119,8 @@ export class TraceBuilder {
       requests: n,
       reads: this.reads,
       writes: n - this.reads,
-      uniqueKeys: this.ids.size,
+      uniqueKeys: this.keys.size,
+      keyName: (id) => keys.key(id),
       reordered: this.reordered,
       stoppedEarly: this.done,
     };
@@ -125,17 +131,12 @@ export class TraceBuilder {
     for (let i = 0; i < line.count && !this.done; i++) {
       const t = this.untimedIndex++ * untimedSpacingMs;
       if (t >= endMs) this.stop();
-      else if (t >= startMs) this.push(t - startMs, this.intern(line.key), line);
+      else if (t >= startMs) this.push(t - startMs, this.intern(line), line);
     }
   }
 
-  private intern(key: string): number {
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.ids.size + 1;
-      this.ids.set(key, id);
-    }
-    return id;
+  private intern(line: ParsedLine): number {
+    return this.keys.id(line.line, line.keyFrom, line.keyTo);
   }
 
   private push(t: number, id: number, line: ParsedLine): void {
@@ -166,18 +167,10 @@ export class TraceBuilder {
   }
 
   private grow(): void {
-    const capacity = this.timeMs.length * 2;
-    const timeMs = new Float64Array(capacity);
-    timeMs.set(this.timeMs);
-    this.timeMs = timeMs;
-    const key = new Int32Array(capacity);
-    key.set(this.key);
-    this.key = key;
-    const op = new Uint8Array(capacity);
-    op.set(this.op);
-    this.op = op;
-    const valueSize = new Int32Array(capacity);
-    valueSize.set(this.valueSize);
-    this.valueSize = valueSize;
+    const needed = this.n + 1;
+    this.timeMs = grown(this.timeMs, needed);
+    this.key = grown(this.key, needed);
+    this.op = grown(this.op, needed);
+    this.valueSize = grown(this.valueSize, needed);
   }
 }

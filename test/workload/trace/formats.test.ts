@@ -24,6 +24,15 @@ describe('twitter layout (timestamp,key,key_size,value_size,client_id,op,ttl)', 
     });
     expect(trace).toMatchObject({ requests: 6, reads: 3, writes: 3, uniqueKeys: 3, format: 'twitter' });
     expect(trace).toMatchObject({ formatSniffed: false, timed: true, durationMs: 2500, malformed: 0 });
+    expect([1, 2, 3].map(trace.keyName)).toEqual(['nz:u:a', 'nz:u:b', 'nz:u:c']);
+  });
+
+  it('interns many keys exactly, in order of first appearance', async () => {
+    const many = Array.from({ length: 40_000 }, (_, i) => `${i >> 10},key-${i % 20_000}-é,6,1,1,get,0`);
+    const trace = await readTrace(traceFile('many.csv', many));
+    expect(trace.uniqueKeys).toBe(20_000);
+    expect(trace.key[25_000]).toBe(5001);
+    expect(trace.keyName(5001)).toBe('key-5000-é');
   });
 
   it('is sniffed from a headerless seven-field line', async () => {
@@ -117,5 +126,12 @@ describe('format sniffing', () => {
     expect((error as UsageError).exitCode).toBe(2);
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toMatch(/cannot tell its format from the first line "hello world"/);
+  });
+});
+
+describe('byte order mark', () => {
+  it('is dropped from the first line', async () => {
+    const trace = await readTrace(traceFile('bom.csv', ['\uFEFFtimestamp,key', '1,a', '2,b']));
+    expect(trace).toMatchObject({ format: 'csv', requests: 2, malformed: 0 });
   });
 });
