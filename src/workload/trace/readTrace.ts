@@ -43,7 +43,7 @@ export interface Trace extends BuiltTrace {
   /** Data lines read (not the header or blank lines). */
   lines: number;
   malformed: number;
-  /** The first three malformed lines. */
+  /** The first three malformed lines (their first 200 characters). */
   malformedExamples: MalformedLine[];
 }
 
@@ -114,7 +114,8 @@ async function consume(file: string, input: Readable, state: ReadState, builder:
     }
     state.lines++;
     if ((state.layout as LayoutParser).parse(line, parsed)) builder.add(parsed);
-    else if (++state.malformed <= KEPT_EXAMPLES) state.examples.push({ lineNumber: state.lineNumber, text: line });
+    else if (++state.malformed <= KEPT_EXAMPLES)
+      state.examples.push({ lineNumber: state.lineNumber, text: line.slice(0, 200) });
     if (builder.done) stop();
   });
   await new Promise<void>((resolve) => {
