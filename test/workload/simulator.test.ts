@@ -170,7 +170,9 @@ describe('simulator: LRU capacity (hand-worked)', () => {
     const noWrite = list.filter(([, , o]) => o === 'r');
     expect(run(noWrite, { ttlMs: null, capacity: 2 }).hits).toBe(0);
   });
+});
 
+describe('simulator: LRU capacity with expiry and deletes (hand-worked)', () => {
   it('expired entries give up their room before a live entry is evicted', () => {
     // Capacity 2, TTL 100: 1 (expires 100), 2 (expires 150), 1 hits at 60, so 2
     // is least recently used; at 120 entry 1 has expired and makes room for 3.
