@@ -17,6 +17,12 @@ export type ExampleBody = (session: RedisSession, stop: AbortSignal) => Promise<
 
 /** How long a stopped body may take to settle before the cleanup goes ahead anyway. */
 const WIND_DOWN_MS = 1000;
+/**
+ * The bench bounds each reply at 500 ms so a read can fall back to the
+ * source; an example has no fallback, and on a loaded 2-core machine a 5,000
+ * member ZADD once took longer than 500 ms. A stalled server still fails the run.
+ */
+const COMMAND_TIMEOUT_MS = 5000;
 
 export async function runExample(name: string, body: ExampleBody): Promise<void> {
   const stop = new AbortController();
@@ -32,7 +38,9 @@ export async function runExample(name: string, body: ExampleBody): Promise<void>
   process.on('SIGTERM', onSignal);
   let session: RedisSession | undefined;
   try {
-    session = await openRedisSession(resolveRedisTarget(undefined, process.env));
+    session = await openRedisSession(resolveRedisTarget(undefined, process.env), {
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    });
     stop.signal.throwIfAborted();
     console.log(`${name}: Redis ${session.server.version} at ${session.display}, keys under ${session.prefix}`);
     await untilDoneOrStopped(body(session, stop.signal), stop.signal);

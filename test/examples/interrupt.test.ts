@@ -105,7 +105,7 @@ describe('interrupting an example', { timeout: SCRIPT_TIMEOUT_MS }, () => {
   it('a second SIGINT, while the cleanup waits on a stalled server, exits at once with 130', async () => {
     const board = startExample('leaderboard', { args: LEADERBOARD, env: { REDIS_URL: server.redis.url } });
     await waitUntil(async () => (await runKeys(server.client)).length > 0, 60_000);
-    // Frozen, the server makes the first signal's cleanup wait (up to its 500 ms reply deadline).
+    // Frozen, the server makes the first signal's cleanup wait (up to the example's reply deadline).
     server.redis.server.signal('SIGSTOP');
     try {
       board.child.kill('SIGINT');

@@ -90,10 +90,11 @@ export function useExampleServer(): ExampleServer {
   const server = {} as ExampleServer;
   beforeAll(async () => {
     const redis = await useRedisServer();
+    // Replies may be slow on a loaded machine: the examples allow 5 s (see examples/shared.ts), so do their tests.
     Object.assign(server, {
       redis,
-      client: await redis.connect(),
-      scratch: await redis.connect({ url: `${redis.url}/1` }),
+      client: await redis.connect({ commandTimeoutMs: 5000 }),
+      scratch: await redis.connect({ url: `${redis.url}/1`, commandTimeoutMs: 5000 }),
     });
   });
   return server;

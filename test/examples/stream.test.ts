@@ -15,7 +15,7 @@ describe('stream', { timeout: SCRIPT_TIMEOUT_MS }, () => {
 
   it('loses nothing and processes nothing after its ack when a consumer dies; the survivor claims its entries', async () => {
     const key = 'cab:test0001:stream';
-    const connect = () => server.redis.connect({ url: `${server.redis.url}/1` });
+    const connect = () => server.redis.connect({ url: `${server.redis.url}/1`, commandTimeoutMs: 5000 });
     const clients = { producer: server.scratch, a: await connect(), b: await connect() };
     const settings = { messages: 3000, batch: 50, dieOnBatch: 3, minIdleMs: 100, timeoutMs: 30_000 };
     const counts = await runStream(clients, key, settings);
