@@ -56,6 +56,7 @@ async function timeTopTen(board: RedisLeaderboard, table: PlayersTable, signal: 
     .add('Redis ZRANGE 0 9 REV WITHSCORES', () => board.top(10))
     .add('SQLite ORDER BY score DESC LIMIT 10, no index', table.topQuery(10));
   await before.run();
+  signal.throwIfAborted();
   const started = performance.now();
   table.createScoreIndex();
   console.log(`CREATE INDEX on score: ${seconds(started)}; plan now: ${table.plan()}`);

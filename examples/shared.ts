@@ -51,8 +51,12 @@ export async function runExample(name: string, body: ExampleBody): Promise<void>
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  // A stopped body may still hold a timer or a socket: do not wait for it.
-  if (stop.signal.aborted) process.exit();
+  if (stop.signal.aborted) {
+    // A signal during the cleanup of a finished run still ends it as interrupted.
+    if (process.exitCode === undefined) fail(stop.signal.reason);
+    // A stopped body may still hold a timer or a socket: do not wait for it.
+    process.exit();
+  }
 }
 
 /** Resolves with the body; on a signal, waits up to WIND_DOWN_MS for the body to settle, then throws. */

@@ -101,8 +101,9 @@ export interface OutlivedLock {
  * that (a fencing token checked by the resource can).
  */
 export async function outlivedLock(client: RedisClient, key: string, ttlMs: number): Promise<OutlivedLock> {
-  const tokenA = await tryAcquire(client, key, ttlMs);
+  // Timed from before A's SET: its TTL starts when Redis runs it, after this and before the reply.
   const started = performance.now();
+  const tokenA = await tryAcquire(client, key, ttlMs);
   if (tokenA === undefined) throw new Error(`lock ${key} was already taken`);
   const { token: tokenB } = await acquire(client, key, ttlMs * 10);
   const takenOverAfterMs = performance.now() - started;
