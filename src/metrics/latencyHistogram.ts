@@ -4,7 +4,7 @@
  * base64 form goes into the snapshot so any percentile can be recomputed and
  * runs can be merged (`decodeFromCompressedBase64` + `add`).
  */
-import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import type { LatencySummary } from '../types.ts';
 
 export type { Histogram };
@@ -43,4 +43,9 @@ export function summarize(histogram: Histogram): LatencySummary {
 
 export function encodeHistogram(histogram: Histogram): string {
   return encodeIntoCompressedBase64(histogram);
+}
+
+/** The inverse of `encodeHistogram`, for reading a snapshot's `histogram` back. Throws on text that is not one. */
+export function decodeHistogram(base64: string): Histogram {
+  return decodeFromCompressedBase64(base64, 32, false);
 }
