@@ -77,6 +77,46 @@ export function ttlSeries<R extends { ttlMs: number | null }>(
   return { ...style, points };
 }
 
+export interface SeriesText {
+  /** Legend label; the run's ` (OLD)` / ` (NEW)` is appended. */
+  label: string;
+  color: string;
+  /** Before `TTL …` in the hover text, e.g. the invalidation. */
+  prefix?: string;
+}
+
+/** One series per run of a measured figure: OLD dashed and hollow, NEW (or a lone run) solid. */
+export function measuredSeries<R extends { ttlMs: number | null }>(
+  data: readonly { run: Run; rows: R[] }[],
+  value: (row: R) => number | null,
+  describe: (value: number) => string,
+  text: SeriesText,
+): LineSeries[] {
+  return data.map(({ run, rows }) => {
+    const { line, hollow, suffix } = look(run.role);
+    const hover = (r: R, v: number) => `${text.prefix ?? ''}TTL ${ttlText(r.ttlMs)}${suffix}: ${describe(v)}`;
+    return ttlSeries(rows, value, hover, {
+      label: `${text.label}${suffix}`,
+      color: text.color,
+      line,
+      marker: 'circle',
+      hollow,
+    });
+  });
+}
+
+/** A predicted figure of one run (the newest): a dotted line whose values show on hover. */
+export function predictedSeries<R extends { ttlMs: number | null }>(
+  newest: { run: Run; rows: R[] },
+  value: (row: R) => number | null,
+  describe: (value: number) => string,
+  text: SeriesText,
+): LineSeries {
+  const hover = (r: R, v: number) => `${text.prefix ?? ''}TTL ${ttlText(r.ttlMs)}: predicted ${describe(v)}`;
+  const label = `${text.label}${look(newest.run.role).suffix}`;
+  return ttlSeries(newest.rows, value, hover, { label, color: text.color, line: 'dotted', marker: 'none' });
+}
+
 export function speedupNote(snapshot: Snapshot): string[] {
   const speedup = Number(snapshot.config.speedup ?? 1);
   return speedup === 1 ? [] : [`run ${speedup}× faster than production: TTLs here are production TTLs ÷ ${speedup}`];

@@ -13,7 +13,9 @@ import {
   barColumn,
   look,
   MEASURED,
+  measuredSeries,
   PREDICTED,
+  predictedSeries,
   type Run,
   SERVER,
   speedupNote,
@@ -24,7 +26,7 @@ import {
 } from './chartParts.ts';
 import { fmtCount, fmtPct, fmtRate, fmtRatio } from './format.ts';
 import { type BarSeries, barChart } from './svg/barChart.ts';
-import { type LineSeries, lineChart, type RefLine } from './svg/lineChart.ts';
+import { type LineChartSpec, type LineSeries, lineChart, type RefLine } from './svg/lineChart.ts';
 import { type PercentileSeries, percentilePlot } from './svg/percentilePlot.ts';
 import { NEUTRAL, paletteColor } from './svg/theme.ts';
 
@@ -65,29 +67,29 @@ const sweepRows = (s: Snapshot): TtlSweepRow[] | undefined => s.suites['ttl-swee
 const freshRows = (s: Snapshot): FreshnessRow[] | undefined => s.suites.freshness?.rows;
 const herdRows = (s: Snapshot): StampedeRow[] | undefined => s.suites.stampede?.rows;
 
+type ChartMeta = Omit<Chart, 'svg'>;
+
+/** A line chart over the TTLs of every run's rows, with the speed-up noted when the run was time-scaled. */
+function ttlChart(
+  meta: ChartMeta,
+  data: readonly { run: Run; rows: { ttlMs: number | null }[] }[],
+  spec: Omit<LineChartSpec, 'title' | 'x'>,
+): Chart {
+  const newest = data[data.length - 1];
+  const notes = [...(spec.notes ?? []), ...(newest ? speedupNote(newest.run.snapshot) : [])];
+  const x = ttlAxis(data.flatMap((d) => d.rows.map((r) => r.ttlMs)));
+  return { ...meta, svg: lineChart({ ...spec, title: meta.title, x, notes }) };
+}
+
 function hitRatioChart(runs: readonly Run[]): Chart | null {
   const data = suiteRuns(runs, sweepRows);
   const newest = data[data.length - 1];
   if (!newest) return null;
-  const series: LineSeries[] = data.map(({ run, rows }) => {
-    const { line, hollow, suffix } = look(run.role);
-    const hover = (r: TtlSweepRow, v: number) => `TTL ${ttlText(r.ttlMs)}${suffix}: hit ratio ${fmtRatio(v)}`;
-    const style = { label: `measured${suffix}`, color: MEASURED, line, marker: 'circle', hollow } as const;
-    return ttlSeries(rows, (r) => r.hitRatio, hover, style);
-  });
+  const ratio = (v: number) => `hit ratio ${fmtRatio(v)}`;
   const { suffix } = look(newest.run.role);
-  series.push(
-    ttlSeries(
-      newest.rows,
-      (r) => r.predictedHitRatio,
-      (r, v) => `TTL ${ttlText(r.ttlMs)}: predicted ${fmtRatio(v)}`,
-      {
-        label: `predicted (ttl-model.md)${suffix}`,
-        color: PREDICTED,
-        line: 'dotted',
-        marker: 'none',
-      },
-    ),
+  const series: LineSeries[] = [
+    ...measuredSeries(data, (r) => r.hitRatio, ratio, { label: 'measured', color: MEASURED }),
+    predictedSeries(newest, (r) => r.predictedHitRatio, ratio, { label: 'predicted (ttl-model.md)', color: PREDICTED }),
     ttlSeries(
       newest.rows,
       (r) => r.serverHitRatio,
@@ -100,16 +102,12 @@ function hitRatioChart(runs: readonly Run[]): Chart | null {
         hollow: true,
       },
     ),
-  );
-  const svg = lineChart({
-    title: CHARTS.hitRatio.title,
+  ];
+  return ttlChart(CHARTS.hitRatio, data, {
     subtitle: 'each TTL from an empty cache; TTL 0 (no cache) has no hits',
-    x: ttlAxis(data.flatMap((d) => d.rows.map((r) => r.ttlMs))),
     y: { kind: 'linear', label: 'hit ratio', domain: [0, 1], format: (v) => v.toFixed(1) },
     series,
-    notes: speedupNote(newest.run.snapshot),
   });
-  return { ...CHARTS.hitRatio, svg };
 }
 
 /** The TTL 0 rows of a run: every read goes to the source, a level rather than a point. */
@@ -130,31 +128,20 @@ function sourceReadsChart(runs: readonly Run[]): Chart | null {
   const data = suiteRuns(runs, sweepRows);
   const newest = data[data.length - 1];
   if (!newest) return null;
-  const series: LineSeries[] = data.map(({ run, rows }) => {
-    const { line, hollow, suffix } = look(run.role);
-    const hover = (r: TtlSweepRow, v: number) => `TTL ${ttlText(r.ttlMs)}${suffix}: ${fmtRate(v)} source reads/s`;
-    const style = { label: `measured${suffix}`, color: MEASURED, line, marker: 'circle', hollow } as const;
-    return ttlSeries(rows, (r) => r.sourceReadsPerSec, hover, style);
-  });
-  const predicted = (r: TtlSweepRow, v: number) => `TTL ${ttlText(r.ttlMs)}: predicted ${fmtRate(v)} source reads/s`;
-  series.push(
-    ttlSeries(newest.rows, (r) => r.predictedSourceReadsPerSec, predicted, {
-      label: `predicted (ttl-model.md)${look(newest.run.role).suffix}`,
+  const rate = (v: number) => `${fmtRate(v)} source reads/s`;
+  const series: LineSeries[] = [
+    ...measuredSeries(data, (r) => r.sourceReadsPerSec, rate, { label: 'measured', color: MEASURED }),
+    predictedSeries(newest, (r) => r.predictedSourceReadsPerSec, rate, {
+      label: 'predicted (ttl-model.md)',
       color: PREDICTED,
-      line: 'dotted',
-      marker: 'none',
     }),
-  );
-  const svg = lineChart({
-    title: CHARTS.sourceReads.title,
+  ];
+  return ttlChart(CHARTS.sourceReads, data, {
     subtitle: 'the load left on the database; the line across is the load without a cache',
-    x: ttlAxis(data.flatMap((d) => d.rows.map((r) => r.ttlMs))),
     y: { kind: 'linear', label: 'source reads/s' },
     series,
     refs: data.flatMap(({ run, rows }) => uncachedRefs(run, rows)),
-    notes: speedupNote(newest.run.snapshot),
   });
-  return { ...CHARTS.sourceReads, svg };
 }
 
 function latencyChart(runs: readonly Run[]): Chart | null {
@@ -193,37 +180,25 @@ function staleReadsChart(runs: readonly Run[]): Chart | null {
   const data = suiteRuns(runs, freshRows);
   const newest = data[data.length - 1];
   if (!newest) return null;
-  const series: LineSeries[] = [];
-  INVALIDATIONS.forEach((inv, i) => {
-    const color = paletteColor(i);
-    for (const { run, rows } of data) {
-      const { line, hollow, suffix } = look(run.role);
-      const mine = rows.filter((r) => r.invalidation === inv);
-      const hover = (r: FreshnessRow, v: number) =>
-        `${inv}, TTL ${ttlText(r.ttlMs)}${suffix}: ${fmtPct(v)} stale reads`;
-      const style = { label: `${inv}${suffix}`, color, line, marker: 'circle', hollow } as const;
-      if (mine.length > 0) series.push(ttlSeries(mine, (r) => r.staleReadRatio, hover, style));
-    }
-    const mine = newest.rows.filter((r) => r.invalidation === inv);
-    const hover = (r: FreshnessRow, v: number) => `${inv}, TTL ${ttlText(r.ttlMs)}: predicted ${fmtPct(v)}`;
-    const style = {
-      label: `${inv} predicted${look(newest.run.role).suffix}`,
-      color,
-      line: 'dotted',
-      marker: 'none',
-    } as const;
-    if (mine.length > 0) series.push(ttlSeries(mine, (r) => r.predictedStaleReadRatio, hover, style));
+  const stale = (v: number) => `${fmtPct(v)} stale reads`;
+  const series = INVALIDATIONS.flatMap((inv, i) => {
+    const text = { label: inv, color: paletteColor(i), prefix: `${inv}, ` };
+    const mine = (rows: FreshnessRow[]) => rows.filter((r) => r.invalidation === inv);
+    const measured = data.map((d) => ({ run: d.run, rows: mine(d.rows) })).filter((d) => d.rows.length > 0);
+    if (measured.length === 0) return [];
+    const predicted = { run: newest.run, rows: mine(newest.rows) };
+    return [
+      ...measuredSeries(measured, (r) => r.staleReadRatio, stale, text),
+      predictedSeries(predicted, (r) => r.predictedStaleReadRatio, stale, { ...text, label: `${inv} predicted` }),
+    ];
   });
   const uncached = data.some((d) => d.rows.some((r) => r.ttlMs === 0));
-  const svg = lineChart({
-    title: CHARTS.staleReads.title,
+  return ttlChart(CHARTS.staleReads, data, {
     subtitle: 'stale = a hit older than the source row, as a share of all reads',
-    x: ttlAxis(data.flatMap((d) => d.rows.map((r) => r.ttlMs))),
     y: { kind: 'linear', label: 'stale reads (% of reads)', format: (v) => `${(v * 100).toFixed(0)}%` },
     series,
     notes: uncached ? ['TTL 0 (no cache) rows serve no hits, so no stale reads: not drawn'] : [],
   });
-  return { ...CHARTS.staleReads, svg };
 }
 
 function loadsPerExpiryChart(runs: readonly Run[]): Chart | null {

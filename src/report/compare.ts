@@ -200,7 +200,7 @@ export function compareSnapshots(oldSnap: Snapshot, newSnap: Snapshot, threshold
   };
 }
 
-function formatValue(value: number | null, unit: MetricUnit): string {
+export function formatValue(value: number | null, unit: MetricUnit): string {
   if (value === null) return '-';
   switch (unit) {
     case 'ratio':
