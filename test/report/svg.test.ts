@@ -184,6 +184,33 @@ describe('charts for other snapshots', () => {
     expect(snapshotCharts(buildSnapshot((s) => (s.suites = {})))).toEqual([]);
   });
 
+  it('renders well-formed charts for degenerate runs: only TTL 0, only none, figures all null', () => {
+    const edits: ((s: Snapshot) => void)[] = [
+      (s) => {
+        const row = s.suites['ttl-sweep']?.rows[0];
+        if (row) Object.assign(row, { ttlMs: 0, hitRatio: null, predictedHitRatio: null, serverHitRatio: null });
+      },
+      (s) => {
+        const row = s.suites['ttl-sweep']?.rows[0];
+        if (row) row.ttlMs = null;
+      },
+      (s) => {
+        for (const r of s.suites.freshness?.rows ?? [])
+          Object.assign(r, { staleReadRatio: null, predictedStaleReadRatio: null });
+        for (const r of s.suites.stampede?.rows ?? [])
+          Object.assign(r, { loadsPerExpiry: null, predictedLoadsPerExpiry: null });
+      },
+    ];
+    for (const edit of edits) {
+      const drawn = snapshotCharts(buildSnapshot(edit));
+      expect(drawn).toHaveLength(5);
+      for (const c of drawn) {
+        expect(() => parseXml(c.svg), c.name).not.toThrow();
+        expect(c.svg, c.name).not.toMatch(/NaN|Infinity|undefined/);
+      }
+    }
+  });
+
   it('compare draws both runs on every chart: OLD dashed and hollow, NEW solid', async () => {
     const older = await committedSnapshot();
     const compared = compareCharts(older, snapshot);
@@ -236,6 +263,32 @@ describe('chart primitives', () => {
     expect(allText(svg.children[0] as XmlNode)).toBe('a < b & "c"');
     const [a, b, c] = points(series(svg)[0] as XmlNode).map((p) => Number(p.attrs.cx));
     expect((b as number) - (a as number)).toBeCloseTo((c as number) - (b as number), 0);
+  });
+
+  it('line chart: a category x axis places points at their category, in axis order', () => {
+    const svg = parseXml(
+      lineChart({
+        title: 'categories',
+        x: { kind: 'category', label: 'path', categories: ['a', 'b', 'c'] },
+        y: { kind: 'linear', label: 'ms' },
+        series: [
+          {
+            label: 's',
+            color: '#000',
+            line: 'none',
+            marker: 'diamond',
+            points: [
+              { x: 'c', y: 3, title: 'c' },
+              { x: 'a', y: 1, title: 'a' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(tickLabels(svg)).toEqual(['a', 'b', 'c']);
+    const ticks = find(axis(svg, 'x')[0] as XmlNode, (n) => n.name === 'text').map((t) => Number(t.attrs.x));
+    const marks = points(series(svg)[0] as XmlNode).map((p) => Number(/^M([\d.]+),/.exec(p.attrs.d ?? '')?.[1]));
+    expect(marks).toEqual([ticks[2], ticks[0]]);
   });
 });
 

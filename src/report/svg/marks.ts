@@ -1,6 +1,6 @@
 /** Point markers and legend swatches, in the series' colour. */
 import { DASH, type LineStyle } from './theme.ts';
-import { el, title } from './xml.ts';
+import { el, polyline, title } from './xml.ts';
 
 export type MarkerShape = 'circle' | 'square' | 'diamond' | 'none';
 
@@ -32,7 +32,19 @@ export function marker(
     case 'square':
       return el('rect', { ...paint, x: x - 6, y: y - 6, width: 12, height: 12 }, tip);
     case 'diamond':
-      return el('path', { ...paint, d: `M${x},${y - 6}L${x + 6},${y}L${x},${y + 6}L${x - 6},${y}Z` }, tip);
+      return el(
+        'path',
+        {
+          ...paint,
+          d: `${polyline([
+            [x, y - 6],
+            [x + 6, y],
+            [x, y + 6],
+            [x - 6, y],
+          ])} Z`,
+        },
+        tip,
+      );
     case 'none':
       return el('circle', { ...paint, cx: x, cy: y, r: 6 }, tip);
   }
