@@ -56,3 +56,28 @@ export const byClass = (cls: string) => (n: XmlNode) => (n.attrs.class ?? '').sp
 export function allText(node: XmlNode): string {
   return node.text + node.children.map(allText).join('');
 }
+
+/** The chart's series groups (`data-series` is the legend label). */
+export const series = (svg: XmlNode) => find(svg, byClass('cab-series'));
+
+/** The one series with this legend label; throws when there is not exactly one. */
+export function seriesNamed(svg: XmlNode, label: string): XmlNode {
+  const found = series(svg).filter((s) => s.attrs['data-series'] === label);
+  if (found.length !== 1) throw new Error(`expected one series "${label}", found ${found.length}`);
+  return found[0] as XmlNode;
+}
+
+/** The visible marks of a series that carry a hover value. */
+export const points = (s: XmlNode) => find(s, byClass('cab-point'));
+
+/** Their hover texts. */
+export const titles = (s: XmlNode) =>
+  points(s).map((p) => allText(p.children.find((c) => c.name === 'title') as XmlNode));
+
+export const axis = (svg: XmlNode, which: 'x' | 'y') => find(svg, (n) => n.attrs['data-axis'] === which);
+
+/** The x axis tick labels, without the axis label. */
+export const tickLabels = (svg: XmlNode) =>
+  find(axis(svg, 'x')[0] as XmlNode, (n) => n.name === 'text')
+    .map(allText)
+    .slice(0, -1);

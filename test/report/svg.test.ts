@@ -3,17 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newLatencyHistogram, recordMs } from '../../src/metrics/latencyHistogram.ts';
 import { renderChartLinks, writeCharts } from '../../src/report/chartFiles.ts';
 import { type Chart, compareCharts, snapshotCharts } from '../../src/report/charts.ts';
 import { fmtMs, fmtPct, fmtRatio } from '../../src/report/format.ts';
 import { readSnapshot } from '../../src/report/snapshotFile.ts';
-import { lineChart } from '../../src/report/svg/lineChart.ts';
-import { percentilePlot } from '../../src/report/svg/percentilePlot.ts';
 import { formatTtl } from '../../src/suites/suiteDefaults.ts';
 import type { Snapshot } from '../../src/types.ts';
 import { buildSnapshot } from '../helpers/snapshots.ts';
-import { allText, byClass, find, parseXml, type XmlNode } from '../helpers/svgTree.ts';
+import {
+  allText,
+  axis,
+  byClass,
+  find,
+  parseXml,
+  points,
+  series,
+  seriesNamed,
+  tickLabels,
+  titles,
+  type XmlNode,
+} from '../helpers/svgTree.ts';
 
 /** The committed default snapshot: the newest in results/default, so a new committed run keeps the test current. */
 async function committedSnapshot(): Promise<Snapshot> {
@@ -36,20 +45,6 @@ beforeAll(async () => {
 });
 
 const chart = (name: string): XmlNode => parseXml(charts.find((c) => c.name === name)?.svg ?? '');
-const series = (svg: XmlNode) => find(svg, byClass('cab-series'));
-const seriesNamed = (svg: XmlNode, label: string) => {
-  const found = series(svg).filter((s) => s.attrs['data-series'] === label);
-  expect(found, `series "${label}"`).toHaveLength(1);
-  return found[0] as XmlNode;
-};
-const points = (s: XmlNode) => find(s, byClass('cab-point'));
-const titles = (s: XmlNode) => points(s).map((p) => allText(p.children.find((c) => c.name === 'title') as XmlNode));
-const axis = (svg: XmlNode, which: 'x' | 'y') => find(svg, (n) => n.attrs['data-axis'] === which);
-const tickLabels = (svg: XmlNode) =>
-  find(axis(svg, 'x')[0] as XmlNode, (n) => n.name === 'text')
-    .map(allText)
-    .slice(0, -1);
-
 describe('the charts of the committed default snapshot', () => {
   it('are the five charts of the issue, each well-formed SVG with a title, both axes and their units', () => {
     expect(charts.map((c) => c.file)).toEqual([
@@ -224,71 +219,6 @@ describe('charts for other snapshots', () => {
     expect(points(old)[0]?.attrs['fill-opacity']).toBe('0');
     const latency = parseXml(compared[2]?.svg ?? '');
     expect(series(latency)).toHaveLength(2 * (snapshot.suites['ttl-sweep']?.rows.length ?? 0));
-  });
-});
-
-describe('chart primitives', () => {
-  it('percentile plot puts the p99 mark on the 99% tick, at the histogram value', () => {
-    const histogram = newLatencyHistogram();
-    for (let ms = 1; ms <= 1000; ms++) recordMs(histogram, ms);
-    const svg = parseXml(
-      percentilePlot({
-        title: 't',
-        series: [{ label: 'uniform', color: '#000', line: 'solid', histogram }],
-      }),
-    );
-    const p99 = points(series(svg)[0] as XmlNode).find((p) => allText(p).includes('p99 ='));
-    expect(allText(p99 as XmlNode)).toBe('uniform: p99 = 990 ms');
-    const tick = find(axis(svg, 'x')[0] as XmlNode, (n) => n.name === 'text' && allText(n) === '99%')[0];
-    expect(Number(p99?.attrs.cx)).toBeCloseTo(Number(tick?.attrs.x), 0);
-  });
-
-  it('line chart: a log x axis keeps ratios as distances; escapes text', () => {
-    const svg = parseXml(
-      lineChart({
-        title: 'a < b & "c"',
-        x: { kind: 'log', label: 'x', domain: [1, 1000] },
-        y: { kind: 'linear', label: 'y' },
-        series: [
-          {
-            label: 's',
-            color: '#000',
-            line: 'solid',
-            marker: 'circle',
-            points: [1, 10, 100].map((x) => ({ x, y: x, title: String(x) })),
-          },
-        ],
-      }),
-    );
-    expect(allText(svg.children[0] as XmlNode)).toBe('a < b & "c"');
-    const [a, b, c] = points(series(svg)[0] as XmlNode).map((p) => Number(p.attrs.cx));
-    expect((b as number) - (a as number)).toBeCloseTo((c as number) - (b as number), 0);
-  });
-
-  it('line chart: a category x axis places points at their category, in axis order', () => {
-    const svg = parseXml(
-      lineChart({
-        title: 'categories',
-        x: { kind: 'category', label: 'path', categories: ['a', 'b', 'c'] },
-        y: { kind: 'linear', label: 'ms' },
-        series: [
-          {
-            label: 's',
-            color: '#000',
-            line: 'none',
-            marker: 'diamond',
-            points: [
-              { x: 'c', y: 3, title: 'c' },
-              { x: 'a', y: 1, title: 'a' },
-            ],
-          },
-        ],
-      }),
-    );
-    expect(tickLabels(svg)).toEqual(['a', 'b', 'c']);
-    const ticks = find(axis(svg, 'x')[0] as XmlNode, (n) => n.name === 'text').map((t) => Number(t.attrs.x));
-    const marks = points(series(svg)[0] as XmlNode).map((p) => Number(/^M([\d.]+),/.exec(p.attrs.d ?? '')?.[1]));
-    expect(marks).toEqual([ticks[2], ticks[0]]);
   });
 });
 
