@@ -4,7 +4,7 @@
  * base64 form goes into the snapshot so any percentile can be recomputed and
  * runs can be merged (`decodeFromCompressedBase64` + `add`).
  */
-import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 
 export type { Histogram };
 
@@ -57,4 +57,9 @@ export function encodeHistogram(histogram: Histogram): string {
 /** A percentile in ms, null for an empty histogram. */
 export function percentileMs(histogram: Histogram, percentile: number): number | null {
   return histogram.totalCount === 0 ? null : histogram.getValueAtPercentile(percentile) / 1000;
+}
+
+/** The inverse of `encodeHistogram`, for reading a snapshot's `histogram` back. Throws on text that is not one. */
+export function decodeHistogram(base64: string): Histogram {
+  return decodeFromCompressedBase64(base64, 32, false);
 }

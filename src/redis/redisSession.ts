@@ -17,6 +17,8 @@ import { type RedisServerHandle, startRedisServer } from './redisServer.ts';
 
 export interface RedisSession {
   client: RedisClient;
+  /** Where Redis is, with credentials: for another process of the run (the lock example's contenders). */
+  target: RedisUrlTarget;
   /** Where Redis is, password redacted; "throwaway redis-server on :PORT" when started here. */
   display: string;
   throwaway: boolean;
@@ -24,6 +26,8 @@ export interface RedisSession {
   server: { version: string; mode: string };
   /** A connection of its own for the measured reads and writes, with the bounded wait (see guardedConnection.ts). */
   reads: GuardedConnection;
+  /** Opens another client to the same server (the stream example's consumers); closed with the session. */
+  connectAnother(options?: ConnectOptions): Promise<RedisClient>;
   /**
    * Removes the run's keys, closes the clients and stops a throwaway server.
    * Never throws: a cleanup that failed is reported in `error`. Safe to call twice.
@@ -71,6 +75,12 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
     prefix,
     server,
     reads,
+    target: urlTarget,
+    async connectAnother(more = {}) {
+      const extra = await connectRedis(urlTarget, { ...options, ...more });
+      clients.push(extra);
+      return extra;
+    },
     close() {
       closing ??= (async () => {
         let removedKeys = 0;

@@ -146,7 +146,7 @@ export function compareSnapshots(oldSnap: Snapshot, newSnap: Snapshot, options: 
   };
 }
 
-function formatValue(value: number | null, unit: MetricUnit): string {
+export function formatValue(value: number | null, unit: MetricUnit): string {
   if (value === null) return '-';
   switch (unit) {
     case 'ratio':

@@ -3,8 +3,9 @@
  * repeated runs `1.15 ± 0.19`. The formatter is the column's own (fmtRatio,
  * fmtMs, …) so the interval reads in the figure's digits.
  */
+
+import { NA } from '../metrics/format.ts';
 import type { Interval } from '../metrics/sample.ts';
-import { NA } from './format.ts';
 
 type Format = (value: number) => string;
 

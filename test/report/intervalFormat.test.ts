@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtRatio } from '../../src/report/format.ts';
+import { fmtRatio } from '../../src/metrics/format.ts';
 import { fmtPlusMinus, fmtWithInterval } from '../../src/report/intervalFormat.ts';
 
 describe('fmtWithInterval', () => {

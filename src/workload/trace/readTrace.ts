@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { quote } from '../../config/values.ts';
+import { quote } from '../../config/messages.ts';
 import { UsageError } from '../../errors.ts';
 import { type LayoutParser, layoutFor, newParsedLine, sniffFormat, type TraceFormat } from './formats.ts';
 import { type BuiltTrace, TraceBuilder } from './traceBuilder.ts';
