@@ -24,7 +24,6 @@ await runExample('cache-aside', async ({ client, reads, prefix }) => {
       `source: SQLite with ${driver.keys()} products, ${SOURCE_LATENCY_MS} ms per query; cache TTL ${TTL_MS} ms`,
     );
     const service = new CacheAsideService({
-      redis: client,
       connection: reads,
       source,
       counters: newCacheCounters(),

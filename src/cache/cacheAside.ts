@@ -9,7 +9,6 @@
  */
 import type { Invalidation, StampedeStrategy, TtlMs } from '../config/types.ts';
 import { SourceError } from '../errors.ts';
-import type { RedisClient } from '../redis/connection.ts';
 import type { GuardedConnection } from '../redis/guardedConnection.ts';
 import type { SourceRow } from '../source/driver.ts';
 import type { Source, SourceRead } from '../source/source.ts';
@@ -40,9 +39,7 @@ function loaded(outcome: ReadOutcome, row: SourceRow | undefined): ReadResult {
 }
 
 export interface CacheAsideOptions {
-  /** For the stampede lock's commands, off the hot path (node-redis's own timeout). */
-  redis: RedisClient;
-  /** The connection reads and writes go through, with its bounded wait. */
+  /** The connection reads, writes and the stampede lock's commands go through, with its bounded wait. */
   connection: GuardedConnection;
   source: Source;
   /** The row's counters: the row runner owns them and adds their errors to the run's. */
@@ -82,7 +79,7 @@ export class CacheAsideService {
     this.rng = options.rng;
     const stampede = options.stampede ?? { kind: 'none' };
     this.xfetchBeta = stampede.kind === 'xfetch' ? stampede.beta : undefined;
-    this.coordinator = new LoadCoordinator(stampede.kind, options.redis, this.counters, (id) => this.load(id));
+    this.coordinator = new LoadCoordinator(stampede.kind, this.conn, this.counters, (id) => this.load(id));
   }
 
   key(id: number): string {

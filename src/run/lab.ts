@@ -61,7 +61,7 @@ export function createLab(
     newService(spec: ServiceSpec): CacheAsideService {
       const counters = newCacheCounters();
       account.counters.push(counters);
-      return new CacheAsideService({ ...spec, redis: session.client, connection: session.reads, counters });
+      return new CacheAsideService({ ...spec, connection: session.reads, counters });
     },
     async measureRow(label: string, settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>) {
       run.progress.start(label);

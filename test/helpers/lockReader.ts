@@ -18,14 +18,12 @@ import { createRng } from '../../src/workload/rng.ts';
 const [url = '', prefix = '', ttl = '150', rate = '300', duration = '3000', seed = '1'] = process.argv.slice(2);
 await startTimer('thread');
 const target = parseRedisUrl(url, '--redis-url');
-const client = await connectRedis(target);
 const reads = new GuardedConnection(await connectRedis(target), 500);
 const driver = new SqliteDriver();
 await driver.seed(5, 1);
 const source = new Source(driver, { latency: latencySampler({ kind: 'fixed', ms: 20 }, createRng(1)), poolSize: 10 });
 const counters = newCacheCounters();
 const service = new CacheAsideService({
-  redis: client,
   connection: reads,
   source,
   counters,
@@ -43,5 +41,4 @@ while (performance.now() < end) {
 await Promise.all(pending);
 process.stdout.write(`${JSON.stringify({ loads: counters.loads, redisErrors: counters.redisErrors })}\n`);
 reads.close();
-client.destroy();
 await driver.close();

@@ -20,7 +20,9 @@ export async function sqliteSource(rows = 100, options: { latencyMs?: number; po
   });
 }
 
-export type ServiceOptions = Omit<CacheAsideOptions, 'redis' | 'connection' | 'counters'> & {
+export type ServiceOptions = Omit<CacheAsideOptions, 'connection' | 'counters'> & {
+  /** Connect as this URL instead of the server's (e.g. an ACL user). */
+  url?: string;
   counters?: CacheAsideOptions['counters'];
   commandTimeoutMs?: number;
 };
@@ -28,12 +30,11 @@ export type ServiceOptions = Omit<CacheAsideOptions, 'redis' | 'connection' | 'c
 /** A service with connections of its own (the guarded read connection is destroyed on a stall). */
 export async function testService(redis: TestRedis, options: ServiceOptions): Promise<CacheAsideService> {
   const timeout = options.commandTimeoutMs ?? 500;
-  const client = await redis.connect({ commandTimeoutMs: timeout });
-  const reads = new GuardedConnection(await redis.connect({ commandTimeoutMs: timeout }), timeout);
+  const connect = options.url === undefined ? {} : { url: options.url };
+  const reads = new GuardedConnection(await redis.connect({ commandTimeoutMs: timeout, ...connect }), timeout);
   return new CacheAsideService({
     ...options,
     counters: options.counters ?? newCacheCounters(),
-    redis: client,
     connection: reads,
   });
 }

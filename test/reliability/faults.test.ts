@@ -121,9 +121,12 @@ describe('Redis faults at the service level', () => {
       redis.server.signal('SIGCONT');
     }
     await waitUntil(async () => (await s.get(4)).outcome !== 'fallback');
-    // Now the lock path itself: its client is gone, the miss still loads and the error counts.
-    const lockless = await service({ ttlMs: 1000, stampede: { kind: 'lock' } });
-    (lockless as unknown as { coordinator: { redis: RedisClient } }).coordinator.redis.destroy();
+    // Now the lock path itself: a user who may not run scripts cannot release the lock; the read
+    // is still served, and the refused release counts as a Redis error of the row.
+    const admin = await redis.connect();
+    await admin.aclSetUser('noscripts', ['on', '>pw', '~*', '&*', '+@all', '-eval']);
+    const url = `redis://noscripts:pw@127.0.0.1:${redis.server.port}`;
+    const lockless = await service({ ttlMs: 1000, stampede: { kind: 'lock' }, url });
     expect((await lockless.get(5)).row?.id).toBe(5);
     expect(lockless.counters.redisErrors).toBe(1);
     expect(runErrors({ counters: [counters, lockless.counters], connectionErrors: 0 }).redis).toBe(
