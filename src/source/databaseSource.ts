@@ -1,0 +1,27 @@
+/**
+ * Opening a real database as the source, and the crash-safe cleanup of a
+ * run's tables. SQLite is not here: it opens in process, with no server.
+ */
+import type { DatabaseDriverOptions, SourceDriver } from './driver.ts';
+import { dropMysqlRunTables, openMysqlDriver } from './mysqlDriver.ts';
+import { dropPostgresRunTables, openPostgresDriver } from './postgresDriver.ts';
+import type { DatabaseTarget } from './sourceUrl.ts';
+
+/**
+ * Connects (within 5 s, else SourceUnreachableError/SourceAuthError, exit 1)
+ * and, in read-only mode, loads the user's ids. Bad pool sizes or user
+ * queries throw UsageError before anything is sent.
+ */
+export function openDatabaseSource(target: DatabaseTarget, options: DatabaseDriverOptions): Promise<SourceDriver> {
+  return target.kind === 'mysql' ? openMysqlDriver(target, options) : openPostgresDriver(target, options);
+}
+
+/**
+ * Drops every `cab_<runId>_…` table in the target's database and returns
+ * their names: for a run that died before its own close(). Tables of other
+ * runs and the user's tables are never touched (LIKE on the escaped prefix,
+ * checked again by name before each DROP).
+ */
+export function dropRunTables(target: DatabaseTarget, runId: string): Promise<string[]> {
+  return target.kind === 'mysql' ? dropMysqlRunTables(target, runId) : dropPostgresRunTables(target, runId);
+}
