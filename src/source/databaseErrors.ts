@@ -10,20 +10,22 @@ import type { DatabaseTarget } from './sourceUrl.ts';
 /** Every connection attempt gives up after this long, so a bad server fails the run within 5 s. */
 export const CONNECT_TIMEOUT_MS = 4000;
 
-/** Driver error codes that mean the server answered and refused this login or database. */
-const AUTH_CODES = new Set([
+/** Driver error codes that mean the server answered and refused this login. */
+const LOGIN_REFUSED = new Set([
   'ER_ACCESS_DENIED_ERROR', // 1045 wrong user or password
-  'ER_DBACCESS_DENIED_ERROR', // 1044 user may not open the database
-  'ER_BAD_DB_ERROR', // 1049 no such database
   'ER_HOST_NOT_PRIVILEGED', // 1130 user may not connect from this host
   'ER_NOT_SUPPORTED_AUTH_MODE',
   '28P01', // invalid_password
-  '28000', // invalid_authorization_specification (pg_hba rejects)
-  '3D000', // invalid_catalog_name: no such database
-  '42501', // insufficient_privilege (no CONNECT on the database)
+  '28000', // invalid_authorization_specification: unknown role, pg_hba rejects
 ]);
 
-const MISSING_DATABASE = new Set(['ER_BAD_DB_ERROR', '3D000']);
+/** … or refused the database: it does not exist, or this user may not open it. */
+const DATABASE_REFUSED = new Set([
+  'ER_BAD_DB_ERROR', // 1049 no such database
+  'ER_DBACCESS_DENIED_ERROR', // 1044 user may not open the database (MariaDB also says so when it does not exist)
+  '3D000', // invalid_catalog_name: no such database
+  '42501', // insufficient_privilege: no CONNECT on the database
+]);
 
 export function serverLabel(target: DatabaseTarget, version?: string): string {
   if (target.kind === 'postgres') return 'PostgreSQL';
@@ -35,12 +37,12 @@ export function serverLabel(target: DatabaseTarget, version?: string): string {
 export function connectError(error: unknown, target: DatabaseTarget): SourceAuthError | SourceUnreachableError {
   const where = `${serverLabel(target)} at ${hostPort(target)}`;
   const code = errorCode(error);
-  if (code !== undefined && MISSING_DATABASE.has(code)) {
+  if (code !== undefined && DATABASE_REFUSED.has(code)) {
     return new SourceAuthError(
-      `${where} has no database "${target.database}" (${code}): check the database name in ${target.from}`,
+      `${where} refused database "${target.database}" to user "${target.user}" (${code}): check that it exists, the name in ${target.from} and the user's grants`,
     );
   }
-  if (code !== undefined && AUTH_CODES.has(code)) {
+  if (code !== undefined && LOGIN_REFUSED.has(code)) {
     return new SourceAuthError(
       `${where} refused the login of user "${target.user}" (${code}): check the user and password in ${target.from}`,
     );

@@ -5,10 +5,11 @@
  * user's own table, read-only, in sessions the server itself keeps read-only.
  */
 import mysql, { type Pool, type PoolOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import { BenchError, SourceError, UsageError } from '../errors.ts';
+import { BenchError, UsageError } from '../errors.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
-import type { DatabaseDriverOptions, SeedResult, SourceDriver, SourceRow } from './driver.ts';
-import { isRunTable, ownedTableName, PRODUCT_COLUMNS, productRowBatches, runTableLike } from './productRows.ts';
+import type { DatabaseDriverOptions, SourceDriver, SourceRow } from './driver.ts';
+import { PooledDriver } from './pooledDriver.ts';
+import { isRunTable, PRODUCT_COLUMNS, productRowBatches, runTableLike } from './productRows.ts';
 import { checkSourcePool, type DatabaseTarget } from './sourceUrl.ts';
 import { checkUserQueries, idsFromRows, type UserQueries, userSourceRow } from './userQuery.ts';
 
@@ -37,7 +38,7 @@ export async function openMysqlDriver(target: DatabaseTarget, options: DatabaseD
     const version = String(rows[0]?.v ?? 'unknown');
     const ids = user ? await loadIds(pool, user, target) : [];
     await warm(pool, options.pool);
-    return new MysqlDriver(target, pool, version, options.runId, user, ids);
+    return new MysqlDriver(target, pool, version, options, user, ids);
   } catch (error) {
     pool.end().catch(() => undefined);
     throw error instanceof BenchError ? error : connectError(error, target);
@@ -100,59 +101,26 @@ async function userStatement(run: Promise<[RowDataPacket[], unknown]>, flag: str
   }
 }
 
-class MysqlDriver implements SourceDriver {
+class MysqlDriver extends PooledDriver implements SourceDriver {
   readonly kind = 'mysql';
   readonly statsSettleMs = 0;
-  readonly readOnly: boolean;
-  readonly table: string | null;
-  readonly display: string;
-  private created = false;
-  private seeded = 0;
-  private closed = false;
-  private seeding: Promise<void> | undefined;
-  private closing: Promise<{ droppedTable: string | null; error?: string }> | undefined;
   private readonly selectSql: string;
   private readonly updateSql: string;
 
   constructor(
-    private readonly target: DatabaseTarget,
+    target: DatabaseTarget,
     private readonly pool: Pool,
     readonly version: string,
-    runId: string,
-    private readonly user: UserQueries | null,
-    private readonly ids: unknown[],
+    options: DatabaseDriverOptions,
+    user: UserQueries | null,
+    ids: unknown[],
   ) {
-    this.readOnly = user !== null;
-    this.table = user ? null : ownedTableName(runId);
-    this.display = target.display;
+    super(target, options.runId, options.pool, user, ids);
     this.selectSql = `SELECT ${PRODUCT_COLUMNS} FROM ${this.table} WHERE id = ?`;
     this.updateSql = `UPDATE ${this.table} SET version = version + 1, stock = stock - 1, updated_at = ? WHERE id = ?`;
   }
 
-  keys(): number {
-    return this.user ? this.ids.length : this.seeded;
-  }
-
-  async seed(count: number, seed: number): Promise<SeedResult> {
-    if (this.table === null) throw new UsageError('seeding needs a table of the run: --source-query is read-only');
-    if (this.closed) throw new SourceError(`the source ${this.display} is closed`);
-    const started = performance.now();
-    this.seeding = this.fill(this.table, count, seed);
-    try {
-      await this.seeding;
-    } catch (error) {
-      throw this.closed
-        ? new SourceError(`the source ${this.display} was closed while seeding`)
-        : queryError(error, this.target, `seeding ${this.table}`);
-    } finally {
-      this.seeding = undefined;
-    }
-    this.seeded = count;
-    const ms = performance.now() - started;
-    return { rows: count, ms, rowsPerSec: count / (ms / 1000) };
-  }
-
-  private async fill(table: string, count: number, seed: number): Promise<void> {
+  protected async fill(table: string, count: number, seed: number): Promise<void> {
     const conn = await this.pool.getConnection();
     try {
       if (this.created) await conn.query(`DROP TABLE IF EXISTS ${table}`);
@@ -178,12 +146,11 @@ class MysqlDriver implements SourceDriver {
   }
 
   async read(id: number): Promise<SourceRow | undefined> {
-    const param = this.user ? this.ids[id - 1] : id;
+    const param = this.param(id);
     if (param === undefined) return undefined;
     try {
-      const [rows] = await this.pool.execute<RowDataPacket[]>(this.user ? this.user.read : this.selectSql, [
-        param as IdValue,
-      ]);
+      const sql = this.user ? this.user.read : this.selectSql;
+      const [rows] = await this.pool.execute<RowDataPacket[]>(sql, [param as IdValue]);
       const row = rows[0];
       if (row === undefined) return undefined;
       return this.user ? userSourceRow(row, id) : ({ ...row } as SourceRow);
@@ -194,7 +161,7 @@ class MysqlDriver implements SourceDriver {
 
   /** UPDATE then SELECT in one transaction: MariaDB has no UPDATE … RETURNING, and the row lock keeps the pair atomic. */
   async update(id: number, nowMs: number): Promise<SourceRow | undefined> {
-    if (this.user) throw new UsageError('writes need a table of the run: --source-query is read-only');
+    this.refuseWrite();
     let conn: mysql.PoolConnection | undefined;
     try {
       conn = await this.pool.getConnection();
@@ -222,28 +189,12 @@ class MysqlDriver implements SourceDriver {
     }
   }
 
-  close(): Promise<{ droppedTable: string | null; error?: string }> {
-    if (this.closing) return this.closing.then(() => ({ droppedTable: null }));
-    this.closed = true;
-    this.closing = this.shutDown();
-    return this.closing;
+  protected run(sql: string): Promise<unknown> {
+    return this.pool.query(sql);
   }
 
-  private async shutDown(): Promise<{ droppedTable: string | null; error?: string }> {
-    await this.seeding?.catch(() => undefined);
-    let droppedTable: string | null = null;
-    let error: string | undefined;
-    if (this.created && this.table) {
-      try {
-        await withDeadline(this.pool.query(`DROP TABLE IF EXISTS ${this.table}`), 10_000, 'DROP TABLE timed out');
-        droppedTable = this.table;
-        this.created = false;
-      } catch (cause) {
-        error = `could not drop ${this.table}: ${scrub(firstLine(cause), this.target.password)}`;
-      }
-    }
-    await withDeadline(this.pool.end(), 5000, 'pool end timed out').catch(() => undefined);
-    return error === undefined ? { droppedTable } : { droppedTable, error };
+  protected endPool(): Promise<void> {
+    return this.pool.end();
   }
 }
 

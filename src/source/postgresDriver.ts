@@ -5,10 +5,11 @@
  * table, read-only, in sessions started with default_transaction_read_only.
  */
 import pg from 'pg';
-import { BenchError, SourceError, UsageError } from '../errors.ts';
+import { BenchError, UsageError } from '../errors.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
-import type { DatabaseDriverOptions, SeedResult, SourceDriver, SourceRow } from './driver.ts';
-import { isRunTable, ownedTableName, PRODUCT_COLUMNS, productRowBatches, runTableLike } from './productRows.ts';
+import type { DatabaseDriverOptions, SourceDriver, SourceRow } from './driver.ts';
+import { PooledDriver } from './pooledDriver.ts';
+import { isRunTable, PRODUCT_COLUMNS, productRowBatches, runTableLike } from './productRows.ts';
 import { checkSourcePool, type DatabaseTarget } from './sourceUrl.ts';
 import { checkUserQueries, idsFromRows, type UserQueries, userSourceRow } from './userQuery.ts';
 
@@ -51,7 +52,7 @@ export async function openPostgresDriver(
     const version = String(result.rows[0]?.server_version ?? 'unknown');
     const ids = user ? await loadIds(pool, user, target) : [];
     await warm(pool, options.pool);
-    return new PostgresDriver(target, pool, version, options.runId, user, ids);
+    return new PostgresDriver(target, pool, version, options, user, ids);
   } catch (error) {
     pool.end().catch(() => undefined);
     throw error instanceof BenchError ? error : connectError(error, target);
@@ -105,67 +106,35 @@ async function userStatement(run: Promise<pg.QueryResult>, flag: string, target:
   }
 }
 
-class PostgresDriver implements SourceDriver {
+class PostgresDriver extends PooledDriver implements SourceDriver {
   readonly kind = 'postgres';
   /** 0: serverReads() makes the idle connections flush their counters first. */
   readonly statsSettleMs = 0;
-  readonly readOnly: boolean;
-  readonly table: string | null;
-  readonly display: string;
-  private created = false;
-  private seeded = 0;
-  private closed = false;
   private ownStatements = 0;
-  private seeding: Promise<void> | undefined;
-  private closing: Promise<{ droppedTable: string | null; error?: string }> | undefined;
   private readonly select: { name: string; text: string };
   private readonly bump: { name: string; text: string };
 
   constructor(
-    private readonly target: DatabaseTarget,
+    target: DatabaseTarget,
     private readonly pool: pg.Pool,
     readonly version: string,
-    runId: string,
-    private readonly user: UserQueries | null,
-    private readonly ids: unknown[],
+    options: DatabaseDriverOptions,
+    user: UserQueries | null,
+    ids: unknown[],
   ) {
-    this.readOnly = user !== null;
-    this.table = user ? null : ownedTableName(runId);
-    this.display = target.display;
-    this.select = user
-      ? { name: 'cab_read', text: user.read }
-      : { name: 'cab_read', text: `SELECT ${PRODUCT_COLUMNS} FROM ${this.table} WHERE id = $1` };
+    super(target, options.runId, options.pool, user, ids);
+    this.select = {
+      name: 'cab_read',
+      text: user ? user.read : `SELECT ${PRODUCT_COLUMNS} FROM ${this.table} WHERE id = $1`,
+    };
     this.bump = {
       name: 'cab_update',
       text: `UPDATE ${this.table} SET version = version + 1, stock = stock - 1, updated_at = $1 WHERE id = $2 RETURNING ${PRODUCT_COLUMNS}`,
     };
   }
 
-  keys(): number {
-    return this.user ? this.ids.length : this.seeded;
-  }
-
-  async seed(count: number, seed: number): Promise<SeedResult> {
-    if (this.table === null) throw new UsageError('seeding needs a table of the run: --source-query is read-only');
-    if (this.closed) throw new SourceError(`the source ${this.display} is closed`);
-    const started = performance.now();
-    this.seeding = this.fill(this.table, count, seed);
-    try {
-      await this.seeding;
-    } catch (error) {
-      throw this.closed
-        ? new SourceError(`the source ${this.display} was closed while seeding`)
-        : queryError(error, this.target, `seeding ${this.table}`);
-    } finally {
-      this.seeding = undefined;
-    }
-    this.seeded = count;
-    const ms = performance.now() - started;
-    return { rows: count, ms, rowsPerSec: count / (ms / 1000) };
-  }
-
   /** CREATE and INSERTs in one transaction: a failed seed leaves no table behind. */
-  private async fill(table: string, count: number, seed: number): Promise<void> {
+  protected async fill(table: string, count: number, seed: number): Promise<void> {
     const client = await this.pool.connect();
     try {
       if (this.created) await client.query(`DROP TABLE IF EXISTS ${table}`);
@@ -193,7 +162,7 @@ class PostgresDriver implements SourceDriver {
   }
 
   async read(id: number): Promise<SourceRow | undefined> {
-    const param = this.user ? this.ids[id - 1] : id;
+    const param = this.param(id);
     if (param === undefined) return undefined;
     try {
       const { rows } = await this.pool.query({ ...this.select, values: [param] });
@@ -206,7 +175,7 @@ class PostgresDriver implements SourceDriver {
   }
 
   async update(id: number, nowMs: number): Promise<SourceRow | undefined> {
-    if (this.user) throw new UsageError('writes need a table of the run: --source-query is read-only');
+    this.refuseWrite();
     try {
       const { rows } = await this.pool.query({ ...this.bump, values: [nowMs, id] });
       return rows[0] as SourceRow | undefined;
@@ -249,28 +218,12 @@ class PostgresDriver implements SourceDriver {
     }
   }
 
-  close(): Promise<{ droppedTable: string | null; error?: string }> {
-    if (this.closing) return this.closing.then(() => ({ droppedTable: null }));
-    this.closed = true;
-    this.closing = this.shutDown();
-    return this.closing;
+  protected run(sql: string): Promise<unknown> {
+    return this.pool.query(sql);
   }
 
-  private async shutDown(): Promise<{ droppedTable: string | null; error?: string }> {
-    await this.seeding?.catch(() => undefined);
-    let droppedTable: string | null = null;
-    let error: string | undefined;
-    if (this.created && this.table) {
-      try {
-        await withDeadline(this.pool.query(`DROP TABLE IF EXISTS ${this.table}`), 10_000, 'DROP TABLE timed out');
-        droppedTable = this.table;
-        this.created = false;
-      } catch (cause) {
-        error = `could not drop ${this.table}: ${scrub(firstLine(cause), this.target.password)}`;
-      }
-    }
-    await withDeadline(this.pool.end(), 5000, 'pool end timed out').catch(() => undefined);
-    return error === undefined ? { droppedTable } : { droppedTable, error };
+  protected endPool(): Promise<void> {
+    return this.pool.end();
   }
 }
 
