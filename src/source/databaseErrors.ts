@@ -7,6 +7,8 @@
 import { SourceAuthError, SourceError, SourceUnreachableError } from '../errors.ts';
 import type { DatabaseTarget } from './sourceUrl.ts';
 
+export { withDeadline } from '../redis/connection.ts';
+
 /** Every connection attempt gives up after this long, so a bad server fails the run within 5 s. */
 export const CONNECT_TIMEOUT_MS = 4000;
 
@@ -83,21 +85,4 @@ function errorCode(error: unknown): string | undefined {
   // Node's happy-eyeballs connect rejects with an AggregateError whose parts carry the code.
   const parts = (error as { errors?: unknown }).errors;
   return Array.isArray(parts) ? errorCode(parts[0]) : undefined;
-}
-
-/** `promise`, or a rejection with code ETIMEDOUT after `ms`. */
-export function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

@@ -2,9 +2,11 @@
  * Opening a real database as the source, and the crash-safe cleanup of a
  * run's tables. SQLite is not here: it opens in process, with no server.
  */
+import { queryError } from './databaseErrors.ts';
 import type { DatabaseDriverOptions, SourceDriver } from './driver.ts';
-import { dropMysqlRunTables, openMysqlDriver } from './mysqlDriver.ts';
-import { dropPostgresRunTables, openPostgresDriver } from './postgresDriver.ts';
+import { mysqlTableSession, openMysqlDriver } from './mysqlDriver.ts';
+import { openPostgresDriver, postgresTableSession } from './postgresDriver.ts';
+import { isRunTable, runTableLike } from './productRows.ts';
 import type { DatabaseTarget } from './sourceUrl.ts';
 
 /**
@@ -22,6 +24,17 @@ export function openDatabaseSource(target: DatabaseTarget, options: DatabaseDriv
  * runs and the user's tables are never touched (LIKE on the escaped prefix,
  * checked again by name before each DROP).
  */
-export function dropRunTables(target: DatabaseTarget, runId: string): Promise<string[]> {
-  return target.kind === 'mysql' ? dropMysqlRunTables(target, runId) : dropPostgresRunTables(target, runId);
+export async function dropRunTables(target: DatabaseTarget, runId: string): Promise<string[]> {
+  const pattern = runTableLike(runId);
+  const session =
+    target.kind === 'mysql' ? await mysqlTableSession(target, runId) : await postgresTableSession(target, runId);
+  try {
+    const tables = (await session.tablesLike(pattern)).filter((table) => isRunTable(table, runId));
+    for (const table of tables) await session.dropTable(table);
+    return tables;
+  } catch (error) {
+    throw queryError(error, target, `dropping the tables of run ${runId}`);
+  } finally {
+    await session.end();
+  }
 }

@@ -58,3 +58,10 @@ export interface DatabaseDriverOptions {
   /** Give up on a connection after this long (default 4000 ms, so a bad server fails within 5 s). */
   connectTimeoutMs?: number;
 }
+
+/** One plain connection for the crash-safe cleanup: list tables by a LIKE pattern, drop one by name. */
+export interface TableSession {
+  tablesLike(pattern: string): Promise<string[]>;
+  dropTable(name: string): Promise<void>;
+  end(): Promise<void>;
+}

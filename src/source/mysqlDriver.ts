@@ -7,11 +7,11 @@
 import mysql, { type Pool, type PoolOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { BenchError, UsageError } from '../errors.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
-import type { DatabaseDriverOptions, SourceDriver, SourceRow } from './driver.ts';
+import type { DatabaseDriverOptions, SourceDriver, SourceRow, TableSession } from './driver.ts';
 import { PooledDriver } from './pooledDriver.ts';
-import { isRunTable, PRODUCT_COLUMNS, productRowBatches, runTableLike } from './productRows.ts';
+import { PRODUCT_COLUMNS, productRowBatches } from './productRows.ts';
 import { checkSourcePool, type DatabaseTarget } from './sourceUrl.ts';
-import { checkUserQueries, idsFromRows, type UserQueries, userSourceRow } from './userQuery.ts';
+import { checkUserQueries, idsFromRows, type UserQueries } from './userQuery.ts';
 
 /** An id as mysql2 returned it from --source-ids, handed back unchanged as the parameter. */
 type IdValue = string | number;
@@ -145,18 +145,11 @@ class MysqlDriver extends PooledDriver implements SourceDriver {
     }
   }
 
-  async read(id: number): Promise<SourceRow | undefined> {
-    const param = this.param(id);
-    if (param === undefined) return undefined;
-    try {
-      const sql = this.user ? this.user.read : this.selectSql;
-      const [rows] = await this.pool.execute<RowDataPacket[]>(sql, [param as IdValue]);
-      const row = rows[0];
-      if (row === undefined) return undefined;
-      return this.user ? userSourceRow(row, id) : ({ ...row } as SourceRow);
-    } catch (error) {
-      throw queryError(error, this.target, `reading row ${id}`);
-    }
+  protected async fetchRow(param: unknown): Promise<Record<string, unknown> | undefined> {
+    const [rows] = await this.pool.execute<RowDataPacket[]>(this.user ? this.user.read : this.selectSql, [
+      param as IdValue,
+    ]);
+    return rows[0];
   }
 
   /** UPDATE then SELECT in one transaction: MariaDB has no UPDATE … RETURNING, and the row lock keeps the pair atomic. */
@@ -198,25 +191,25 @@ class MysqlDriver extends PooledDriver implements SourceDriver {
   }
 }
 
-/** Drops every `cab_<runId>_%` table in the URL's database, for a cleanup after a crash; returns their names. */
-export async function dropMysqlRunTables(target: DatabaseTarget, runId: string): Promise<string[]> {
+/** A single connection for dropRunTables (databaseSource.ts); connect errors are already classified. */
+export async function mysqlTableSession(target: DatabaseTarget, runId: string): Promise<TableSession> {
   let conn: mysql.Connection;
   try {
     conn = await mysql.createConnection(connectionOptions(target, CONNECT_TIMEOUT_MS, runId));
   } catch (error) {
     throw connectError(error, target);
   }
-  try {
-    const [rows] = await conn.query<RowDataPacket[]>(
-      'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ?',
-      [runTableLike(runId)],
-    );
-    const tables = rows.map((r) => String(r.t)).filter((t) => isRunTable(t, runId));
-    for (const table of tables) await conn.query(`DROP TABLE IF EXISTS ${conn.escapeId(table)}`);
-    return tables;
-  } catch (error) {
-    throw queryError(error, target, `dropping the tables of run ${runId}`);
-  } finally {
-    await conn.end().catch(() => undefined);
-  }
+  return {
+    async tablesLike(pattern) {
+      const [rows] = await conn.query<RowDataPacket[]>(
+        'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ?',
+        [pattern],
+      );
+      return rows.map((r) => String(r.t));
+    },
+    async dropTable(name) {
+      await conn.query(`DROP TABLE IF EXISTS ${conn.escapeId(name)}`);
+    },
+    end: () => conn.end().catch(() => undefined),
+  };
 }

@@ -6,10 +6,10 @@
  */
 import { SourceError, UsageError } from '../errors.ts';
 import { firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
-import type { SeedResult } from './driver.ts';
+import type { SeedResult, SourceRow } from './driver.ts';
 import { ownedTableName } from './productRows.ts';
 import type { DatabaseTarget } from './sourceUrl.ts';
-import type { UserQueries } from './userQuery.ts';
+import { type UserQueries, userSourceRow } from './userQuery.ts';
 
 export interface CloseResult {
   droppedTable: string | null;
@@ -41,6 +41,8 @@ export abstract class PooledDriver {
 
   /** Fills the owned table: (re)creates it, inserts rows 1..count, checks `closed` between batches. */
   protected abstract fill(table: string, count: number, seed: number): Promise<void>;
+  /** The row of the prepared point SELECT (the owned table's or the user's) for one id; undefined when none. */
+  protected abstract fetchRow(param: unknown): Promise<Record<string, unknown> | undefined>;
   /** One statement through the pool, for the DROP. */
   protected abstract run(sql: string): Promise<unknown>;
   protected abstract endPool(): Promise<void>;
@@ -68,9 +70,17 @@ export abstract class PooledDriver {
     return { rows: count, ms, rowsPerSec: count / (ms / 1000) };
   }
 
-  /** The parameter for key index `id`: the id itself, or the user's i-th id; undefined out of range. */
-  protected param(id: number): unknown {
-    return this.user ? this.ids[id - 1] : id;
+  async read(id: number): Promise<SourceRow | undefined> {
+    // Key index i is the user's i-th id in read-only mode; out of range, nothing is sent.
+    const param = this.user ? this.ids[id - 1] : id;
+    if (param === undefined) return undefined;
+    try {
+      const row = await this.fetchRow(param);
+      if (row === undefined) return undefined;
+      return this.user ? userSourceRow(row, id) : ({ ...row } as SourceRow);
+    } catch (error) {
+      throw queryError(error, this.target, `reading row ${id}`);
+    }
   }
 
   protected refuseWrite(): void {

@@ -7,11 +7,11 @@
 import pg from 'pg';
 import { BenchError, UsageError } from '../errors.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
-import type { DatabaseDriverOptions, SourceDriver, SourceRow } from './driver.ts';
+import type { DatabaseDriverOptions, SourceDriver, SourceRow, TableSession } from './driver.ts';
 import { PooledDriver } from './pooledDriver.ts';
-import { isRunTable, PRODUCT_COLUMNS, productRowBatches, runTableLike } from './productRows.ts';
+import { PRODUCT_COLUMNS, productRowBatches } from './productRows.ts';
 import { checkSourcePool, type DatabaseTarget } from './sourceUrl.ts';
-import { checkUserQueries, idsFromRows, type UserQueries, userSourceRow } from './userQuery.ts';
+import { checkUserQueries, idsFromRows, type UserQueries } from './userQuery.ts';
 
 /** Rows per INSERT … SELECT FROM unnest(arrays): three array parameters, whatever the batch size. */
 const SEED_BATCH = 50_000;
@@ -161,17 +161,8 @@ class PostgresDriver extends PooledDriver implements SourceDriver {
     }
   }
 
-  async read(id: number): Promise<SourceRow | undefined> {
-    const param = this.param(id);
-    if (param === undefined) return undefined;
-    try {
-      const { rows } = await this.pool.query({ ...this.select, values: [param] });
-      const row = rows[0] as Record<string, unknown> | undefined;
-      if (row === undefined) return undefined;
-      return this.user ? userSourceRow(row, id) : (row as SourceRow);
-    } catch (error) {
-      throw queryError(error, this.target, `reading row ${id}`);
-    }
+  protected async fetchRow(param: unknown): Promise<Record<string, unknown> | undefined> {
+    return (await this.pool.query({ ...this.select, values: [param] })).rows[0];
   }
 
   async update(id: number, nowMs: number): Promise<SourceRow | undefined> {
@@ -227,29 +218,30 @@ class PostgresDriver extends PooledDriver implements SourceDriver {
   }
 }
 
-/** Drops every `cab_<runId>_%` table in the URL's database (current schema), for a cleanup after a crash. */
-export async function dropPostgresRunTables(target: DatabaseTarget, runId: string): Promise<string[]> {
+/** A single connection for dropRunTables (databaseSource.ts); connect errors are already classified. */
+export async function postgresTableSession(target: DatabaseTarget, runId: string): Promise<TableSession> {
   const client = new pg.Client({
     ...clientConfig(target, CONNECT_TIMEOUT_MS, runId, false),
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
+  client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
     throw connectError(error, target);
   }
-  try {
-    const { rows } = await client.query(
-      'SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE $1',
-      [runTableLike(runId)],
-    );
-    const tables = rows.map((r) => String(r.t)).filter((t) => isRunTable(t, runId));
-    for (const table of tables) await client.query(`DROP TABLE IF EXISTS ${client.escapeIdentifier(table)}`);
-    return tables;
-  } catch (error) {
-    throw queryError(error, target, `dropping the tables of run ${runId}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return {
+    async tablesLike(pattern) {
+      const { rows } = await client.query(
+        'SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE $1',
+        [pattern],
+      );
+      return rows.map((r) => String(r.t));
+    },
+    async dropTable(name) {
+      await client.query(`DROP TABLE IF EXISTS ${client.escapeIdentifier(name)}`);
+    },
+    end: () => client.end().catch(() => undefined),
+  };
 }
