@@ -92,10 +92,8 @@ async function measureDriver(driver: SourceDriver): Promise<Measured[]> {
   const out: Measured[] = [];
   for (const concurrency of CONCURRENCY) {
     await measure((id) => driver.read(id), concurrency, 1000, 7); // warm-up: caches, prepared statements
-    await new Promise((resolve) => setTimeout(resolve, driver.statsSettleMs));
     const before = await driver.serverReads();
     const m = await measure((id) => driver.read(id), concurrency, WINDOW_MS, concurrency);
-    await new Promise((resolve) => setTimeout(resolve, driver.statsSettleMs));
     const after = await driver.serverReads();
     out.push({ ...m, server: before === null || after === null ? null : after - before });
   }

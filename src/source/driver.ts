@@ -20,13 +20,6 @@ export interface SourceDriver {
   readonly display: string; // where it is, password redacted: mysql://root:***@127.0.0.1:3306/test
   readonly readOnly: boolean; // the user's own table (--source-query): no writes
   readonly table: string | null; // the owned table's name, null in read-only mode
-  /**
-   * How long after a statement the server's own counters may still lag, in ms:
-   * wait this long with the pool idle before each `serverReads()` of a window.
-   * 0 for MySQL/MariaDB; PostgreSQL backends publish their counters at most
-   * once a second, and only between statements.
-   */
-  readonly statsSettleMs: number;
   /** Owned table: create it and insert rows 1..count deterministically from seed. Returns rows inserted, ms taken and rows/s. */
   seed(count: number, seed: number): Promise<SeedResult>;
   /** The number of addressable keys: seeded rows, or the ids the user's --source-ids query returned (mapped to 1..N). */
@@ -39,8 +32,11 @@ export interface SourceDriver {
    * The database's own count of statements served, for a server-side cross-check; null when unavailable.
    * MySQL/MariaDB: `Com_select` (a prepared SELECT bumps both `Com_stmt_execute` and `Com_select`, measured
    * on MariaDB 10.11, so their sum would count each read twice). PostgreSQL: `xact_commit + xact_rollback`
-   * of `pg_stat_database` (each autocommit statement is one transaction), less this method's own queries.
-   * Database-wide: other clients of the same database count too, as they do in Redis INFO.
+   * of `pg_stat_database` (each autocommit statement is one transaction), less this method's own queries;
+   * it first makes every idle pooled backend publish its counters (PostgreSQL 15 holds them back for up to
+   * 10 s otherwise). Call it with no reads in flight, at both ends of a window. Database-wide: other clients
+   * of the same database count too, as they do in Redis INFO. A write adds 1 (PostgreSQL: the UPDATE;
+   * MySQL: the SELECT that re-reads the row).
    */
   serverReads(): Promise<number | null>;
   /** Drops the owned table (if any) and closes the pool. Idempotent, never throws; returns what it removed. */

@@ -103,7 +103,6 @@ async function userStatement(run: Promise<[RowDataPacket[], unknown]>, flag: str
 
 class MysqlDriver extends PooledDriver implements SourceDriver {
   readonly kind = 'mysql';
-  readonly statsSettleMs = 0;
   private readonly selectSql: string;
   private readonly updateSql: string;
 

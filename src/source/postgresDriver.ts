@@ -108,8 +108,6 @@ async function userStatement(run: Promise<pg.QueryResult>, flag: string, target:
 
 class PostgresDriver extends PooledDriver implements SourceDriver {
   readonly kind = 'postgres';
-  /** 0: serverReads() makes the idle connections flush their counters first. */
-  readonly statsSettleMs = 0;
   private ownStatements = 0;
   private readonly select: { name: string; text: string };
   private readonly bump: { name: string; text: string };
