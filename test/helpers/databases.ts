@@ -47,7 +47,7 @@ afterAll(async () => {
 
 /** Opens a driver that is closed after the file's tests (if the test has not closed it). */
 export async function openTracked(url: string, options: Partial<DatabaseDriverOptions> = {}): Promise<SourceDriver> {
-  const driver = await openDatabaseSource(target(url), { pool: 4, runId: testRunId(), ...options });
+  const driver = await openDatabaseSource(target(url), { pool: 2, runId: testRunId(), ...options });
   drivers.push(driver);
   return driver;
 }

@@ -1,6 +1,7 @@
 /**
  * A run that dies without closing its source: seeds the owned table, prints
- * `seeded <table>`, and waits to be killed (SIGKILL: no cleanup runs).
+ * `seeded <table>`, and waits to be killed (SIGKILL: no cleanup runs); it
+ * exits by itself after two minutes should the test never kill it.
  * Usage: node --import tsx test/helpers/seedAndWait.ts URL RUN_ID
  */
 import { openDatabaseSource } from '../../src/source/databaseSource.ts';
@@ -12,4 +13,4 @@ if (target.kind === 'sqlite') throw new Error('needs a database URL');
 const driver = await openDatabaseSource(target, { pool: 2, runId });
 await driver.seed(1000, 1);
 process.stdout.write(`seeded ${driver.table}\n`);
-setInterval(() => undefined, 60_000);
+setTimeout(() => process.exit(0), 120_000);
