@@ -23,8 +23,14 @@ export interface LoadWindow {
 export interface RequestHooks<T> {
   /** The request itself; `index` counts every request sent, warm-up included. */
   send(index: number): Promise<T>;
-  /** Called when a request completes, with its latency in ms and whether it was sent in the measured window. */
-  done(result: T, latencyMs: number, measured: boolean): void;
+  /**
+   * Called when a request completes: `latencyMs` from its intended send time
+   * (open loop) or its send (closed loop), `serviceMs` from when it really
+   * left, and whether it was sent in the measured window.
+   */
+  done(result: T, latencyMs: number, serviceMs: number, measured: boolean): void;
+  /** Open loop: called for every measured send with how late it left its intended time, in ms. */
+  onSent?(latenessMs: number): void;
   /** Called once when the measured window opens (e.g. to read server counters). */
   onMeasureStart?(): void | Promise<void>;
   /** Progress in [0, 1] of warm-up plus measurement, called now and then. */
@@ -41,6 +47,8 @@ export interface DriverReport {
   achievedRate: number;
   /** Measured requests that left more than LATE_MS after their intended time. */
   lateSends: number;
+  /** Measured requests that left more than VERY_LATE_MS late: the harness, not the system, set the pace. */
+  veryLateSends: number;
   /** Requests that threw (the service should not throw; a throw is counted, not fatal). */
   errors: number;
   measuredWindowMs: number;
@@ -48,6 +56,8 @@ export interface DriverReport {
 
 /** A send later than this after its intended time counts as late. */
 export const LATE_MS = 1;
+/** A send this late means the harness could not keep the schedule. */
+export const VERY_LATE_MS = 5;
 
 export async function runOpenLoop<T>(
   rate: number,
@@ -71,6 +81,7 @@ export async function runOpenLoop<T>(
   let index = 0;
   let measured = 0;
   let late = 0;
+  let veryLate = 0;
   let errors = 0;
   let windowOpened = false;
   let lastProgress = start;
@@ -89,13 +100,17 @@ export async function runOpenLoop<T>(
     if (inWindow) {
       measured++;
       lastSent = now;
-      if (now - intended > LATE_MS) late++;
+      const lateness = now - intended;
+      if (lateness > LATE_MS) late++;
+      if (lateness > VERY_LATE_MS) veryLate++;
+      hooks.onSent?.(lateness);
     }
     const sentFor = intended;
     pending++;
     hooks.send(index++).then(
       (result) => {
-        hooks.done(result, clock.now() - sentFor, inWindow);
+        const doneAt = clock.now();
+        hooks.done(result, doneAt - sentFor, doneAt - now, inWindow);
         settle();
       },
       () => {
@@ -122,6 +137,7 @@ export async function runOpenLoop<T>(
     measuredRequests: measured,
     achievedRate: measured / (measuredWindowMs / 1000),
     lateSends: late,
+    veryLateSends: veryLate,
     errors,
     measuredWindowMs,
   };
@@ -153,7 +169,8 @@ export async function runClosedLoop<T>(
       const sentAt = clock.now();
       try {
         const result = await hooks.send(index++);
-        hooks.done(result, clock.now() - sentAt, inWindow);
+        const ms = clock.now() - sentAt;
+        hooks.done(result, ms, ms, inWindow);
       } catch {
         errors++;
       }
@@ -171,6 +188,7 @@ export async function runClosedLoop<T>(
     measuredRequests: measured,
     achievedRate: measured / (measuredWindowMs / 1000),
     lateSends: 0,
+    veryLateSends: 0,
     errors,
     measuredWindowMs,
   };

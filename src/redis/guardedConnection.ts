@@ -22,8 +22,6 @@ export class GuardedConnection {
   /** The current client, without node-redis's per-command timeout; replaced after a stall, so read it per command. */
   client: RedisClient;
   private base: RedisClient;
-  /** Stalls detected: each one destroyed the connection and opened another. */
-  stalls = 0;
   private readonly sentAt = new Float64Array(RING);
   private sent = 0;
   private settled = 0;
@@ -99,7 +97,6 @@ export class GuardedConnection {
 
   private async replace(): Promise<void> {
     this.replacing = true;
-    this.stalls++;
     this.onStall?.(new Error(`Redis did not answer within ${this.timeoutMs} ms; reconnecting`));
     const stalled = this.base;
     // Commands sent meanwhile go to the destroyed client and fail at once: their reads fall back.

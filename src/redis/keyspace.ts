@@ -17,6 +17,14 @@ export function keyName(prefix: string, entity: string, id: string | number, fie
   return field === undefined ? `${prefix}${entity}:${id}` : `${prefix}${entity}:${id}:${field}`;
 }
 
+/**
+ * The stampede lock of a data key. The data key in braces is a hash tag, so
+ * on a Redis Cluster the lock lives in its key's slot (and on the same node).
+ */
+export function lockKeyFor(dataKey: string): string {
+  return `{${dataKey}}:lock`;
+}
+
 /** Escape SCAN MATCH glob characters so a prefix matches only itself. */
 export function globEscape(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');

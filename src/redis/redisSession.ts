@@ -17,7 +17,6 @@ import { type RedisServerHandle, startRedisServer } from './redisServer.ts';
 
 export interface RedisSession {
   client: RedisClient;
-  target: RedisUrlTarget;
   /** Where Redis is, password redacted; "throwaway redis-server on :PORT" when started here. */
   display: string;
   throwaway: boolean;
@@ -25,8 +24,6 @@ export interface RedisSession {
   server: { version: string; mode: string };
   /** A connection of its own for the measured reads and writes, with the bounded wait (see guardedConnection.ts). */
   reads: GuardedConnection;
-  /** Opens another client to the same server (e.g. the raw GET baseline, a writer). */
-  connectAnother(options?: ConnectOptions): Promise<RedisClient>;
   /**
    * Removes the run's keys, closes the clients and stops a throwaway server.
    * Never throws: a cleanup that failed is reported in `error`. Safe to call twice.
@@ -69,17 +66,11 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
   let closing: Promise<{ removedKeys: number }> | undefined;
   return {
     client,
-    target: urlTarget,
     display: started ? `throwaway redis-server on 127.0.0.1:${started.port}` : urlTarget.display,
     throwaway: started !== undefined,
     prefix,
     server,
     reads,
-    async connectAnother(more = {}) {
-      const extra = await connectRedis(urlTarget, { ...options, ...more });
-      clients.push(extra);
-      return extra;
-    },
     close() {
       closing ??= (async () => {
         let removedKeys = 0;

@@ -1,6 +1,6 @@
 /** The same tables two ways: cli-table3 for the terminal, Markdown for `latest.md`. */
 import Table from 'cli-table3';
-import type { Snapshot } from '../types.ts';
+import type { Snapshot } from './snapshotFormat.ts';
 import type { TableData } from './tables.ts';
 
 export function renderTerminal(tables: TableData[], color: boolean): string {
@@ -20,7 +20,7 @@ export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: 
     '',
     `- date: ${snapshot.createdAt}`,
     `- status: ${snapshot.status}`,
-    `- Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), SQLite ${env.source.version}`,
+    `- Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), source ${env.source.kind} ${env.source.version}${env.timer ? `, timer ${env.timer}` : ''}`,
     `- CPU: ${env.cpu} × ${env.cores}, ${env.os}`,
     `- git commit: ${env.gitCommit ?? 'unknown'}`,
     `- run time: ${snapshot.durationSec.toFixed(1)} s`,

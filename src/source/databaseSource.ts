@@ -2,8 +2,10 @@
  * Opening a real database as the source, and the crash-safe cleanup of a
  * run's tables. SQLite is not here: it opens in process, with no server.
  */
+
+import type { DatabaseDriverOptions } from './databaseDriver.ts';
 import { queryError } from './databaseErrors.ts';
-import type { DatabaseDriverOptions, SourceDriver } from './driver.ts';
+import type { SourceDriver } from './driver.ts';
 import { mysqlTableSession, openMysqlDriver } from './mysqlDriver.ts';
 import { openPostgresDriver, postgresTableSession } from './postgresDriver.ts';
 import { isRunTable, runTableLike } from './productRows.ts';

@@ -6,8 +6,9 @@
  */
 import mysql, { type Pool, type PoolOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { BenchError, UsageError } from '../errors.ts';
+import type { DatabaseDriverOptions, TableSession } from './databaseDriver.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
-import type { DatabaseDriverOptions, SourceDriver, SourceRow, TableSession } from './driver.ts';
+import type { SourceDriver, SourceRow } from './driver.ts';
 import { PooledDriver } from './pooledDriver.ts';
 import { PRODUCT_COLUMNS, productRowBatches } from './productRows.ts';
 import { checkSourcePool, type DatabaseTarget } from './sourceUrl.ts';
@@ -131,8 +132,10 @@ class MysqlDriver extends PooledDriver implements SourceDriver {
       await conn.beginTransaction();
       for (const rows of productRowBatches(count, seed, SEED_BATCH)) {
         if (this.closed) throw new Error('closed while seeding');
-        // Every value is a number or `product <n>` made here: nothing to escape.
-        const values = rows.map((r) => `(${r.id},'${r.name}',${r.price},${r.stock},1,0)`).join(',');
+        // Every value is a number or `product <n>` made by seedRow: nothing to escape.
+        const values = rows
+          .map((r) => `(${r.id},'${r.name}',${r.price},${r.stock},${r.version},${r.updated_at})`)
+          .join(',');
         await conn.query(`INSERT INTO ${table} (${PRODUCT_COLUMNS}) VALUES ${values}`);
       }
       await conn.commit();

@@ -6,16 +6,18 @@
  */
 import pg from 'pg';
 import { BenchError, UsageError } from '../errors.ts';
+import type { DatabaseDriverOptions, TableSession } from './databaseDriver.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
-import type { DatabaseDriverOptions, SourceDriver, SourceRow, TableSession } from './driver.ts';
+import type { SourceDriver, SourceRow } from './driver.ts';
 import { PooledDriver } from './pooledDriver.ts';
 import { PRODUCT_COLUMNS, productRowBatches } from './productRows.ts';
 import { checkSourcePool, type DatabaseTarget } from './sourceUrl.ts';
 import { checkUserQueries, idsFromRows, type UserQueries } from './userQuery.ts';
 
-/** Rows per INSERT … SELECT FROM unnest(arrays): three array parameters, whatever the batch size. */
+/** Rows per INSERT … SELECT FROM unnest(arrays): one array parameter per column, whatever the batch size. */
 const SEED_BATCH = 50_000;
 const INT8 = 20;
+const COLUMNS = ['id', 'name', 'price', 'stock', 'version', 'updated_at'] as const;
 
 /**
  * Makes a backend flush its pending counters before it answers. It reads a
@@ -146,8 +148,8 @@ class PostgresDriver extends PooledDriver implements SourceDriver {
         if (this.closed) throw new Error('closed while seeding');
         await client.query(
           `INSERT INTO ${table} (${PRODUCT_COLUMNS})
-           SELECT i, 'product ' || i, p, s, 1, 0 FROM unnest($1::integer[], $2::float8[], $3::integer[]) AS u(i, p, s)`,
-          [rows.map((r) => r.id), rows.map((r) => r.price), rows.map((r) => r.stock)],
+           SELECT * FROM unnest($1::integer[], $2::text[], $3::float8[], $4::integer[], $5::integer[], $6::bigint[])`,
+          COLUMNS.map((column) => rows.map((r) => r[column])),
         );
       }
       await client.query('COMMIT');

@@ -1,26 +1,18 @@
 /**
- * The rows every source holds for a seed, and the name of the table a run
- * owns on a real database. The draws are SqliteSource.seed's, in its order
- * (price, then stock, per id, from the `source-rows` fork), so SQLite,
+ * The seeded rows in batches, for multi-row INSERTs, and the name of the
+ * table a run owns on a real database. The rows are seedRow's (seedRows.ts),
+ * drawn from the same `source-rows` fork as SqliteDriver.seed, so SQLite,
  * MariaDB and PostgreSQL seeded alike hold identical rows.
  */
 import { createRng } from '../workload/rng.ts';
-
-export interface SeedRow {
-  id: number;
-  name: string;
-  price: number;
-  stock: number;
-}
+import { type ProductRow, seedRow } from './seedRows.ts';
 
 /** Rows 1..count for `seed`, in batches of `batch`; every row starts at version 1, updated_at 0. */
-export function* productRowBatches(count: number, seed: number, batch: number): Generator<SeedRow[]> {
+export function* productRowBatches(count: number, seed: number, batch: number): Generator<ProductRow[]> {
   const rng = createRng(seed).fork('source-rows');
-  let rows: SeedRow[] = [];
+  let rows: ProductRow[] = [];
   for (let id = 1; id <= count; id++) {
-    const price = Math.round(100 + rng.next() * 99_900) / 100;
-    const stock = Math.floor(rng.next() * 1000);
-    rows.push({ id, name: `product ${id}`, price, stock });
+    rows.push(seedRow(id, rng));
     if (rows.length === batch) {
       yield rows;
       rows = [];

@@ -10,10 +10,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll } from 'vitest';
+import type { DatabaseDriverOptions } from '../../src/source/databaseDriver.ts';
 import { openDatabaseSource } from '../../src/source/databaseSource.ts';
-import type { DatabaseDriverOptions, SourceDriver, SourceRow } from '../../src/source/driver.ts';
+import type { SourceDriver, SourceRow } from '../../src/source/driver.ts';
 import { type DatabaseTarget, parseSourceUrl } from '../../src/source/sourceUrl.ts';
-import { type ProductRow, SqliteSource } from '../../src/source/sqliteSource.ts';
+import { SqliteDriver } from '../../src/source/sqliteDriver.ts';
 
 export const MARIADB_URL = 'mysql://root@127.0.0.1:3306/test';
 export const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -97,16 +98,14 @@ export async function readAll(driver: SourceDriver, count: number): Promise<(Sou
   return rows;
 }
 
-/** SqliteSource's rows for the same seed: what every source must hold. */
-export async function sqliteRows(count: number, seed: number): Promise<(ProductRow | undefined)[]> {
-  const source = new SqliteSource();
+/** SqliteDriver's rows for the same seed: what every source must hold. */
+export async function sqliteRows(count: number, seed: number): Promise<(SourceRow | undefined)[]> {
+  const sqlite = new SqliteDriver();
   try {
-    source.seed(count, seed);
-    const rows: (ProductRow | undefined)[] = [];
-    for (let id = 1; id <= count; id++) rows.push(await source.read(id));
-    return rows;
+    await sqlite.seed(count, seed);
+    return await readAll(sqlite, count);
   } finally {
-    source.close();
+    await sqlite.close();
   }
 }
 

@@ -57,7 +57,7 @@ export function sourceDriverSuite(fixture: () => Promise<DbFixture>): void {
   const password = () => target(iso.url).password;
 
   describe('the owned table', () => {
-    it('seeds deterministically: same seed, same rows, the same as SqliteSource; another seed, other rows', async () => {
+    it('seeds deterministically: same seed, same rows, the same as SQLite; another seed, other rows', async () => {
       const [a, b, c] = await Promise.all([openTracked(db.url), openTracked(db.url), openTracked(db.url)]);
       expect(await a.seed(300, 7)).toMatchObject({ rows: 300 });
       await b.seed(300, 7);

@@ -246,11 +246,13 @@ describe('createKeySampler', () => {
     );
   });
 
-  it('builds a 1,000,000-key table well under a second', () => {
+  it('builds a 1,000,000-key table in linear time', () => {
     for (const dist of ALL) {
       const started = performance.now();
       const sampler = createKeySampler(dist, 1_000_000, createRng(7));
-      expect(performance.now() - started).toBeLessThan(1000);
+      // About 0.3 s on an idle 2-core box; the bound only catches a quadratic build
+      // (bench/samplerThroughput.ts measures the speed).
+      expect(performance.now() - started).toBeLessThan(10_000);
       expect(sum(sampler.probabilities)).toBeCloseTo(1, 10);
       const id = sampler.next();
       expect(id >= 1 && id <= 1_000_000).toBe(true);
