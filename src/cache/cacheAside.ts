@@ -174,9 +174,14 @@ export class CacheAsideService {
     if (read.row !== undefined) {
       try {
         await this.store(id, read.row, performance.now() - started);
-        this.live.add(id);
+        const stored = performance.now();
+        if (!this.live.has(id)) {
+          this.counters.refills++;
+          this.counters.refillMs += stored - started;
+          this.live.add(id);
+        }
         this.counters.stores++;
-        this.counters.raceWindowMs += performance.now() - read.queriedAt;
+        this.counters.raceWindowMs += stored - read.queriedAt;
       } catch {
         this.counters.redisErrors++;
       }

@@ -11,6 +11,15 @@ export interface CacheCounters {
   loadMs: number;
   /** Loads whose value was stored. */
   stores: number;
+  /**
+   * Stores that refilled a missing key (the first after it was found
+   * missing), and their load times in ms: while the key is missing, reads
+   * miss until this store lands, so Δ in the model is refillMs / refills.
+   * Loads that queue behind it (a herd, a busy pool) take longer but do not
+   * widen that window, which is why the mean of all loads would overstate Δ.
+   */
+  refills: number;
+  refillMs: number;
   /** Total time from each stored load's source query to its SET completing (δ, the race window), in ms. */
   raceWindowMs: number;
   /**
@@ -32,6 +41,8 @@ export function newCacheCounters(): CacheCounters {
     loads: 0,
     loadMs: 0,
     stores: 0,
+    refills: 0,
+    refillMs: 0,
     raceWindowMs: 0,
     expiries: 0,
     earlyRecomputes: 0,

@@ -60,7 +60,10 @@ export interface ReadRunResult {
   driver: DriverReport;
   /** The cache layer's counts over the measured window. */
   cache: CacheCounters;
-  /** Δ: mean load time over the window (pool wait + delay + query + SET); null when nothing loaded. */
+  /**
+   * Δ: the mean time of the loads that refilled a missing key (pool wait +
+   * delay + query + SET): how long the key stays missing; null when none did.
+   */
   loadMs: number | null;
   /** δ: mean time from a stored load's query to its SET completing; null when nothing was stored. */
   raceMs: number | null;
@@ -145,7 +148,7 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     writes: source.writes - sourceBefore.writes,
     driver,
     cache,
-    loadMs: cache.loads > 0 ? cache.loadMs / cache.loads : null,
+    loadMs: cache.refills > 0 ? cache.refillMs / cache.refills : null,
     raceMs: cache.stores > 0 ? cache.raceWindowMs / cache.stores : null,
     harness,
   };
