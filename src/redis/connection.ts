@@ -100,7 +100,12 @@ function firstWord(message: string): string {
   return message.trim().split(/\s+/)[0] ?? 'refused';
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, message = `connect timed out after ${ms} ms`): Promise<T> {
+/** `promise`, or a rejection with code ETIMEDOUT after `ms` (also used by the database sources). */
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  message = `connect timed out after ${ms} ms`,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms);
     promise.then(
