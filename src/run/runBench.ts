@@ -6,12 +6,13 @@
  */
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
+import type { Settings } from '../config/options.ts';
 import { resolveRedisTarget } from '../config/redisTarget.ts';
 import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
 import { startTimer } from '../load/preciseTimer.ts';
-import { openRedisSession } from '../redis/redisSession.ts';
+import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
 import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { describeEnvironment } from '../report/environment.ts';
@@ -20,12 +21,15 @@ import { renderMarkdown, renderTerminal } from '../report/render.ts';
 import { saveSnapshot } from '../report/snapshotFile.ts';
 import { SCHEMA_VERSION, type Snapshot, type SuiteSection } from '../report/snapshotFormat.ts';
 import { snapshotTables } from '../report/tables.ts';
+import type { SourceDriver } from '../source/driver.ts';
 import { SqliteDriver } from '../source/sqliteDriver.ts';
+import type { Lab, Progress } from '../suites/context.ts';
 import type { FreshnessResult } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
+import type { Suite } from '../suites/suite.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
-import { createLab, newRunAccount, runErrors } from './lab.ts';
+import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -40,10 +44,12 @@ export interface BenchOutcome {
   written: string[];
 }
 
+type Plan = { suite: Suite; production: Settings }[];
+
 export async function runBench(request: BenchRequest, io: BenchIo): Promise<BenchOutcome> {
   const started = performance.now();
   const run = resolveRun(request);
-  const plan = SUITES.filter((s) => request.suites.includes(s.name)).map((suite) => ({
+  const plan: Plan = SUITES.filter((s) => request.suites.includes(s.name)).map((suite) => ({
     suite,
     production: resolveSettings(suite, request),
   }));
@@ -63,69 +69,16 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   const driver = new SqliteDriver();
   try {
     say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
-    const rows = Math.max(
-      ...plan.map((p) =>
-        Math.max(p.production.keys ?? 0, p.suite.uses.includes('hotKeys') ? (p.production.hotKeys ?? 0) : 0),
-      ),
-    );
+    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
     const seeded = await driver.seed(rows, run.seed ?? 1);
     say(
       `source: SQLite ${driver.version}, ${rows.toLocaleString('en-US')} rows seeded in ${(seeded.ms / 1000).toFixed(1)} s`,
     );
     const progress = createProgress(request.quiet);
     const lab = createLab(session, driver, account, { signal: io.signal, progress });
-    const rng = createRng(run.seed ?? 1);
-    const speedup = run.speedup ?? 1;
-    const results: Record<string, unknown> = {};
-    const sections: Record<string, SuiteSection> = {};
-    for (const { suite, production } of plan) {
-      if (io.signal.aborted) break;
-      say(`running ${suite.name} …`);
-      const suiteStart = performance.now();
-      const ctx = {
-        settings: toRunUnits(production, speedup),
-        production,
-        rng,
-        signal: io.signal,
-        results,
-        progress,
-        lab,
-        log: say,
-      };
-      try {
-        results[suite.name] = await suite.run(ctx);
-      } catch (error) {
-        // A suite cut short may fail on what it did not measure (no samples yet):
-        // the run is interrupted all the same.
-        if (io.signal.aborted) break;
-        throw error;
-      }
-      sections[suite.name] = {
-        settings: recordSettings(suite, production),
-        ...(results[suite.name] as object),
-      } as SuiteSection;
-      say(`  ${suite.name} done in ${((performance.now() - suiteStart) / 1000).toFixed(1)} s`);
-    }
-    if (io.signal.aborted)
-      throw new InterruptedError('interrupted: the run was stopped; its keys were removed and nothing was saved');
+    const sections = await runSuites(plan, { lab, progress, say }, run, io);
     addAdvice(sections, run.maxStalePct);
-    const errors = runErrors(account);
-    const snapshot: Snapshot = {
-      schemaVersion: SCHEMA_VERSION,
-      createdAt: new Date().toISOString(),
-      status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
-      durationSec: (performance.now() - started) / 1000,
-      env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
-      config: {
-        scenario: request.scenario.name,
-        scenarioDescription: request.scenario.description,
-        redis: session.display,
-        ...recordRunSettings(run),
-      },
-      errors,
-      suitesRun: plan.map((p) => p.suite.name).filter((name) => sections[name] !== undefined),
-      suites: sections,
-    };
+    const snapshot = buildSnapshot({ request, run, session, driver, account, sections, started });
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
@@ -138,6 +91,76 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
         `cleanup: removed ${removedKeys} keys under ${session.prefix}${session.throwaway ? ', stopped the throwaway redis-server' : ''}`,
       );
   }
+}
+
+interface Finished {
+  request: BenchRequest;
+  run: Settings;
+  session: RedisSession;
+  driver: SourceDriver;
+  account: RunAccount;
+  sections: Record<string, SuiteSection>;
+  started: number;
+}
+
+function buildSnapshot({ request, run, session, driver, account, sections, started }: Finished): Snapshot {
+  const errors = runErrors(account);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
+    durationSec: (performance.now() - started) / 1000,
+    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
+    config: {
+      scenario: request.scenario.name,
+      scenarioDescription: request.scenario.description,
+      redis: session.display,
+      ...recordRunSettings(run),
+    },
+    errors,
+    suitesRun: request.suites.filter((name) => sections[name] !== undefined),
+    suites: sections,
+  };
+}
+
+/** Rows the source needs for a suite: its key space, or its hot keys. */
+function rowsNeeded(suite: Suite, settings: Settings): number {
+  return Math.max(settings.keys ?? 0, suite.uses.includes('hotKeys') ? (settings.hotKeys ?? 0) : 0);
+}
+
+/** Each suite in turn; an interrupted run throws, so nothing is saved. */
+async function runSuites(
+  plan: Plan,
+  { lab, progress, say }: { lab: Lab; progress: Progress; say: (line: string) => void },
+  run: Settings,
+  io: BenchIo,
+) {
+  const rng = createRng(run.seed ?? 1);
+  const results: Record<string, unknown> = {};
+  const sections: Record<string, SuiteSection> = {};
+  for (const { suite, production } of plan) {
+    if (io.signal.aborted) break;
+    say(`running ${suite.name} …`);
+    const suiteStart = performance.now();
+    const settings = toRunUnits(production, run.speedup ?? 1);
+    const ctx = { settings, production, rng, signal: io.signal, results, progress, lab, log: say };
+    try {
+      results[suite.name] = await suite.run(ctx);
+    } catch (error) {
+      // A suite cut short may fail on what it did not measure (no samples yet):
+      // the run is interrupted all the same.
+      if (io.signal.aborted) break;
+      throw error;
+    }
+    sections[suite.name] = {
+      settings: recordSettings(suite, production),
+      ...(results[suite.name] as object),
+    } as SuiteSection;
+    say(`  ${suite.name} done in ${((performance.now() - suiteStart) / 1000).toFixed(1)} s`);
+  }
+  if (io.signal.aborted)
+    throw new InterruptedError('interrupted: the run was stopped; its keys were removed and nothing was saved');
+  return sections;
 }
 
 function addAdvice(sections: Record<string, SuiteSection>, maxStalePct: number | undefined): void {

@@ -17,8 +17,10 @@ import type { HarnessReport } from '../metrics/harness.ts';
 import { summarize } from '../metrics/latencyHistogram.ts';
 import { StaleTracker } from '../metrics/staleness.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
-import { predictFreshness } from '../workload/model.ts';
+import { type FreshnessPrediction, predictFreshness } from '../workload/model.ts';
+import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
+import type { ReadRunResult } from './readRun.ts';
 import { deriveWarmup, rowDurationMs } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
 import { harnessNotes } from './tableKit.ts';
@@ -112,15 +114,15 @@ async function runFreshness(ctx: SuiteContext): Promise<FreshnessResult> {
   return { rows };
 }
 
-async function freshnessRow(ctx: SuiteContext, index: number, ttlMs: TtlMs, invalidation: Invalidation) {
+async function freshnessRow(
+  ctx: SuiteContext,
+  index: number,
+  ttlMs: TtlMs,
+  invalidation: Invalidation,
+): Promise<FreshnessRow> {
   const { settings } = ctx;
   const rng = ctx.rng.fork(`freshness:${index}`);
-  const keys = required(settings, 'keys');
-  const sampler = createKeySampler(required(settings, 'dist'), keys, rng.fork('keys'));
-  // Writes hit the same hot rows as reads unless a write distribution of their own is given.
-  const writeSampler = settings.writeDist
-    ? createKeySampler(settings.writeDist, keys, rng.fork('write-keys'))
-    : sampler.withRng(rng.fork('write-keys'));
+  const { sampler, writeSampler } = samplers(settings, rng);
   const source = ctx.lab.source(settings, rng.fork('source'));
   const service = ctx.lab.newService({
     source,
@@ -132,22 +134,23 @@ async function freshnessRow(ctx: SuiteContext, index: number, ttlMs: TtlMs, inva
   });
   const staleness = new StaleTracker(source);
   const load = loadShape(settings);
-  const warmupMs = required(settings, 'warmupMs');
-  const durationMs = rowDurationMs(required(settings, 'durationMs'), ttlMs);
+  const window = {
+    warmupMs: required(settings, 'warmupMs'),
+    durationMs: rowDurationMs(required(settings, 'durationMs'), ttlMs),
+  };
   const writeRate = required(settings, 'writeRate');
   const run = await ctx.lab.measureRow(`freshness ${invalidation} ttl=${formatTtl(ttlMs)}`, {
     service,
     source,
     sampler,
     load,
-    window: { warmupMs, durationMs },
+    window,
     rng,
     writer: {
       rate: writeRate,
       sampler: writeSampler,
       async write(id) {
-        const row = await source.update(id);
-        await service.onWrite(id, invalidation, row);
+        await service.onWrite(id, invalidation, await source.update(id));
       },
     },
     onMeasuredHit(id, result) {
@@ -159,16 +162,23 @@ async function freshnessRow(ctx: SuiteContext, index: number, ttlMs: TtlMs, inva
     rate: 'rate' in load ? load.rate : run.driver.achievedRate,
     ttlMs,
     sliding: settings.slidingTtl,
-    windowMs: { warmupMs, durationMs },
+    windowMs: window,
     writeProbabilities: writeSampler.probabilities,
     writeRate,
     invalidation,
     loadMs: run.loadMs ?? undefined,
     raceMs: run.raceMs ?? undefined,
   });
+  return { invalidation, ttlMs, ...figures(run, staleness, predicted, invalidation) };
+}
+
+function figures(
+  run: ReadRunResult,
+  staleness: StaleTracker,
+  predicted: FreshnessPrediction,
+  invalidation: Invalidation,
+): Omit<FreshnessRow, 'invalidation' | 'ttlMs'> {
   return {
-    invalidation,
-    ttlMs,
     reads: run.reads,
     writes: run.writes,
     hitRatio: run.hitRatio,
@@ -182,7 +192,17 @@ async function freshnessRow(ctx: SuiteContext, index: number, ttlMs: TtlMs, inva
     loadMs: run.loadMs,
     raceMs: run.raceMs,
     harness: run.harness,
-  } satisfies FreshnessRow;
+  };
+}
+
+/** Reads' keys, and writes' keys: the same hot rows as the reads unless a write distribution of their own is given. */
+function samplers(settings: SuiteContext['settings'], rng: Rng) {
+  const keys = required(settings, 'keys');
+  const sampler = createKeySampler(required(settings, 'dist'), keys, rng.fork('keys'));
+  const writeSampler = settings.writeDist
+    ? createKeySampler(settings.writeDist, keys, rng.fork('write-keys'))
+    : sampler.withRng(rng.fork('write-keys'));
+  return { sampler, writeSampler };
 }
 
 function freshnessTable(section: FreshnessResult): TableData {

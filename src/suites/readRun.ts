@@ -9,7 +9,7 @@
 import type { CacheAsideService, ReadOutcome, ReadResult } from '../cache/cacheAside.ts';
 import { type CacheCounters, countersSince } from '../cache/counters.ts';
 import { SourceError } from '../errors.ts';
-import { type DriverReport, type LoadWindow, runClosedLoop, runOpenLoop } from '../load/drivers.ts';
+import { type DriverReport, type LoadWindow, type RequestHooks, runClosedLoop, runOpenLoop } from '../load/drivers.ts';
 import { HarnessProbe, type HarnessReport } from '../metrics/harness.ts';
 import { type Histogram, newLatencyHistogram, recordMs } from '../metrics/latencyHistogram.ts';
 import type { KeyspaceCounts } from '../redis/serverStats.ts';
@@ -72,27 +72,55 @@ export interface ReadRunResult {
 
 const OUTCOMES: readonly ReadOutcome[] = ['hit', 'miss', 'uncached', 'fallback'];
 
-export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult> {
-  const { service, source, sampler } = settings;
-  const all = newLatencyHistogram();
-  const serviceTime = newLatencyHistogram();
-  const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, newLatencyHistogram()])) as Record<
+/** The row's latencies and outcomes, counted for measured reads only. */
+class RowRecorder {
+  readonly all = newLatencyHistogram();
+  readonly service = newLatencyHistogram();
+  readonly byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, newLatencyHistogram()])) as Record<
     ReadOutcome,
     Histogram
   >;
-  const counts: Record<ReadOutcome, number> = { hit: 0, miss: 0, uncached: 0, fallback: 0 };
-  const probe = new HarnessProbe(source);
-  let serverBefore: KeyspaceCounts | null = null;
-  let cacheBefore = { ...service.counters };
-  let sourceBefore = { reads: 0, writes: 0 };
+  readonly counts: Record<ReadOutcome, number> = { hit: 0, miss: 0, uncached: 0, fallback: 0 };
 
-  const hooks = {
+  record(outcome: ReadOutcome, latencyMs: number, serviceMs: number): void {
+    recordMs(this.all, latencyMs);
+    recordMs(this.service, serviceMs);
+    recordMs(this.byOutcome[outcome], latencyMs);
+    this.counts[outcome]++;
+  }
+
+  get reads(): number {
+    const c = this.counts;
+    return c.hit + c.miss + c.uncached + c.fallback;
+  }
+
+  /** Client-side hits over reads that asked Redis; a fallback asked and did not get a hit. */
+  get hitRatio(): number | null {
+    const c = this.counts;
+    const cacheReads = c.hit + c.miss + c.fallback;
+    return cacheReads > 0 ? c.hit / cacheReads : null;
+  }
+}
+
+/** Counters read when the measured window opens, to take differences at its end. */
+interface WindowStart {
+  cache: CacheCounters;
+  sourceReads: number;
+  sourceWrites: number;
+  server: KeyspaceCounts | null;
+}
+
+export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult> {
+  const { service, source, sampler } = settings;
+  const row = new RowRecorder();
+  const probe = new HarnessProbe(source);
+  let start: WindowStart = { cache: { ...service.counters }, sourceReads: 0, sourceWrites: 0, server: null };
+  const driver = await offerLoad(settings, {
     signal: settings.signal,
     onProgress: settings.onProgress,
     async onMeasureStart() {
-      sourceBefore = { reads: source.reads, writes: source.writes };
-      cacheBefore = { ...service.counters };
-      serverBefore = (await settings.serverCounts?.()) ?? null;
+      start = { cache: { ...service.counters }, sourceReads: source.reads, sourceWrites: source.writes, server: null };
+      start.server = (await settings.serverCounts?.()) ?? null;
       probe.start();
     },
     send() {
@@ -103,14 +131,40 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     onSent: (latenessMs: number) => probe.sent(latenessMs),
     done({ id, result }: { id: number; result: ReadResult }, latencyMs: number, serviceMs: number, measured: boolean) {
       if (!measured) return;
-      recordMs(all, latencyMs);
-      recordMs(serviceTime, serviceMs);
-      recordMs(byOutcome[result.outcome], latencyMs);
-      counts[result.outcome]++;
+      row.record(result.outcome, latencyMs, serviceMs);
       if (result.outcome === 'hit') settings.onMeasuredHit?.(id, result);
     },
+  });
+  const harness = probe.finish({
+    measured: driver.measuredRequests,
+    veryLate: driver.veryLateSends,
+    open: driver.mode === 'open',
+  });
+  if (driver.errors > 0 && row.all.totalCount === 0) {
+    throw new SourceError(`every measured read failed (${driver.errors} errors): the source is unusable`);
+  }
+  const serverAfter = (await settings.serverCounts?.()) ?? null;
+  const cache = countersSince(service.counters, start.cache);
+  return {
+    all: row.all,
+    service: row.service,
+    byOutcome: row.byOutcome,
+    counts: row.counts,
+    reads: row.reads,
+    hitRatio: row.hitRatio,
+    serverHitRatio: windowHitRatio(start.server, serverAfter),
+    sourceReadsPerSec: (source.reads - start.sourceReads) / (driver.measuredWindowMs / 1000),
+    writes: source.writes - start.sourceWrites,
+    driver,
+    cache,
+    loadMs: cache.refills > 0 ? cache.refillMs / cache.refills : null,
+    raceMs: cache.stores > 0 ? cache.raceWindowMs / cache.stores : null,
+    harness,
   };
+}
 
+/** The readers' loop (open or closed) and, beside it, the writers' open loop. */
+async function offerLoad<T>(settings: ReadRunSettings, hooks: RequestHooks<T>): Promise<DriverReport> {
   const writer = settings.writer;
   const writing = writer
     ? runOpenLoop(writer.rate, settings.window, settings.rng.fork('writer'), {
@@ -123,33 +177,6 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     'rate' in settings.load
       ? await runOpenLoop(settings.load.rate, settings.window, settings.rng.fork('reader'), hooks)
       : await runClosedLoop(settings.load.concurrency, settings.window, hooks);
-  const harness = probe.finish({
-    measured: driver.measuredRequests,
-    veryLate: driver.veryLateSends,
-    open: driver.mode === 'open',
-  });
   await writing;
-  if (driver.errors > 0 && all.totalCount === 0) {
-    throw new SourceError(`every measured read failed (${driver.errors} errors): the source is unusable`);
-  }
-  const serverAfter = (await settings.serverCounts?.()) ?? null;
-  const cache = countersSince(service.counters, cacheBefore);
-  // A fallback asked Redis and did not get a hit, so it counts against the hit ratio.
-  const cacheReads = counts.hit + counts.miss + counts.fallback;
-  return {
-    all,
-    service: serviceTime,
-    byOutcome,
-    counts,
-    reads: counts.hit + counts.miss + counts.uncached + counts.fallback,
-    hitRatio: cacheReads > 0 ? counts.hit / cacheReads : null,
-    serverHitRatio: windowHitRatio(serverBefore, serverAfter),
-    sourceReadsPerSec: (source.reads - sourceBefore.reads) / (driver.measuredWindowMs / 1000),
-    writes: source.writes - sourceBefore.writes,
-    driver,
-    cache,
-    loadMs: cache.refills > 0 ? cache.refillMs / cache.refills : null,
-    raceMs: cache.stores > 0 ? cache.raceWindowMs / cache.stores : null,
-    harness,
-  };
+  return driver;
 }

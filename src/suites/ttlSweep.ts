@@ -88,70 +88,73 @@ export const ttlSweep = defineSuite<TtlSweepResult>({
 });
 
 async function runTtlSweep(ctx: SuiteContext): Promise<TtlSweepResult> {
-  const { settings } = ctx;
-  const ttls = required(settings, 'ttl');
-  const load = loadShape(settings);
-  const warmupMs = required(settings, 'warmupMs');
   const rows: TtlSweepRow[] = [];
-  for (const [index, ttlMs] of ttls.entries()) {
+  for (const [index, ttlMs] of required(ctx.settings, 'ttl').entries()) {
     if (ctx.signal.aborted) break;
-    const durationMs = rowDurationMs(required(settings, 'durationMs'), ttlMs);
-    const rng = ctx.rng.fork(`ttl-sweep:${index}`);
-    const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), rng.fork('keys'));
-    const source = ctx.lab.source(settings, rng.fork('source'));
-    const service = ctx.lab.newService({
-      source,
-      keyPrefix: `${ctx.lab.prefix}ttl-sweep:${index}:`,
-      ttlMs,
-      slidingTtl: settings.slidingTtl,
-      ttlJitterPct: settings.ttlJitterPct,
-      rng: rng.fork('jitter'),
-    });
-    const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
-    const run = await ctx.lab.measureRow(label, {
-      service,
-      source,
-      sampler,
-      load,
-      window: { warmupMs, durationMs },
-      rng,
-    });
-    // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
-    const model = {
-      probabilities: sampler.probabilities,
-      rate: 'rate' in load ? load.rate : run.driver.achievedRate,
-      ttlMs,
-      sliding: settings.slidingTtl,
-      windowMs: { warmupMs, durationMs },
-      // Δ as this row measured it: reads that land during a load miss too.
-      loadMs: run.loadMs ?? undefined,
-    };
-    const latency = summarize(run.all);
-    const service99 = summarize(run.service);
-    rows.push({
-      ttlMs,
-      productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
-      reads: run.reads,
-      hitRatio: ttlMs === 0 ? null : run.hitRatio,
-      predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
-      serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
-      p50Ms: latency.p50Ms,
-      p95Ms: latency.p95Ms,
-      p99Ms: latency.p99Ms,
-      p999Ms: latency.p999Ms,
-      maxMs: latency.maxMs,
-      service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
-      readsPerSec: run.driver.achievedRate,
-      sourceReadsPerSec: run.sourceReadsPerSec,
-      predictedSourceReadsPerSec: predictSourceReadsPerSec(model),
-      loadMs: run.loadMs,
-      load: loadReport(run),
-      redisErrors: run.cache.redisErrors,
-      harness: run.harness,
-      histogram: encodeHistogram(run.all),
-    });
+    rows.push(await sweepRow(ctx, index, ttlMs));
   }
   return { rows };
+}
+
+async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise<TtlSweepRow> {
+  const { settings } = ctx;
+  const load = loadShape(settings);
+  const warmupMs = required(settings, 'warmupMs');
+  const durationMs = rowDurationMs(required(settings, 'durationMs'), ttlMs);
+  const rng = ctx.rng.fork(`ttl-sweep:${index}`);
+  const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), rng.fork('keys'));
+  const source = ctx.lab.source(settings, rng.fork('source'));
+  const service = ctx.lab.newService({
+    source,
+    keyPrefix: `${ctx.lab.prefix}ttl-sweep:${index}:`,
+    ttlMs,
+    slidingTtl: settings.slidingTtl,
+    ttlJitterPct: settings.ttlJitterPct,
+    rng: rng.fork('jitter'),
+  });
+  const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
+  const run = await ctx.lab.measureRow(label, {
+    service,
+    source,
+    sampler,
+    load,
+    window: { warmupMs, durationMs },
+    rng,
+  });
+  // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
+  const model = {
+    probabilities: sampler.probabilities,
+    rate: 'rate' in load ? load.rate : run.driver.achievedRate,
+    ttlMs,
+    sliding: settings.slidingTtl,
+    windowMs: { warmupMs, durationMs },
+    // Δ as this row measured it: reads that land during a load miss too.
+    loadMs: run.loadMs ?? undefined,
+  };
+  const latency = summarize(run.all);
+  const service99 = summarize(run.service);
+  return {
+    ttlMs,
+    productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
+    reads: run.reads,
+    hitRatio: ttlMs === 0 ? null : run.hitRatio,
+    predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
+    serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
+    p50Ms: latency.p50Ms,
+    p95Ms: latency.p95Ms,
+    p99Ms: latency.p99Ms,
+    p999Ms: latency.p999Ms,
+    maxMs: latency.maxMs,
+    service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
+    readsPerSec: run.driver.achievedRate,
+    sourceReadsPerSec: run.sourceReadsPerSec,
+    predictedSourceReadsPerSec: predictSourceReadsPerSec(model),
+    loadMs: run.loadMs,
+    load: loadReport(run),
+    redisErrors: run.cache.redisErrors,
+    harness: run.harness,
+    histogram: encodeHistogram(run.all),
+  };
 }
 
 /** Client and Redis hit ratios further apart than this get a note. */
