@@ -157,6 +157,13 @@ export const RUN_OPTIONS = [
   option({ ...aSwitch, key: 'noSave', flag: 'no-save', field: false, help: 'write no snapshot' }),
   option({
     ...aSwitch,
+    key: 'noCharts',
+    flag: 'no-charts',
+    field: false,
+    help: 'write no SVG charts or HTML report beside latest.md (the terminal charts stay)',
+  }),
+  option({
+    ...aSwitch,
     key: 'quiet',
     flag: 'quiet',
     field: false,

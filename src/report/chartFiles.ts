@@ -35,3 +35,11 @@ export function renderChartLinks(files: readonly string[]): string {
     })
     .join('\n\n');
 }
+
+/** The Markdown section that shows the charts written beside `latest.md`, and points at the HTML report. */
+export function chartSection(files: readonly string[], html: string | undefined): string {
+  if (files.length === 0) return '';
+  const page =
+    html === undefined ? [] : ['', `The same charts with hover values, and the tables: [${html}](${encodeURI(html)}).`];
+  return ['## Charts', '', renderChartLinks(files), ...page].join('\n');
+}

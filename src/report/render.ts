@@ -13,6 +13,7 @@ export function renderTerminal(tables: TableData[], color: boolean): string {
     .join('\n\n');
 }
 
+/** `charts`: a Markdown section of its own (SVG links, or an ASCII chart in a code block), or '' for none. */
 export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: string): string {
   const { env } = snapshot;
   const header = [
@@ -36,6 +37,10 @@ export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: 
       ...(t.notes.length ? ['', ...t.notes.map((n) => `- ${n}`)] : []),
     ].join('\n'),
   );
-  const chart = charts ? ['## ttl-sweep charts', '', '```', charts, '```'] : [];
-  return `${[...header, '', ...body.flatMap((b) => [b, '']), ...chart].join('\n').trimEnd()}\n`;
+  return `${[...header, '', ...body.flatMap((b) => [b, '']), charts].join('\n').trimEnd()}\n`;
+}
+
+/** The ASCII charts as a Markdown section (when SVG charts are off). */
+export function asciiChartSection(ascii: string): string {
+  return ascii ? ['## ttl-sweep charts', '', '```', ascii, '```'].join('\n') : '';
 }

@@ -75,7 +75,7 @@ export function snapshotPaths(outDir: string, scenario: string, createdAt: Date)
 export async function saveSnapshot(
   snapshot: Snapshot,
   markdown: string,
-  opts: { outDir: string; save: boolean; jsonFile?: string },
+  opts: { outDir: string; save: boolean; jsonFile?: string; beside?: readonly { file: string; content: string }[] },
 ): Promise<string[]> {
   assertFinite(snapshot);
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
@@ -90,6 +90,11 @@ export async function saveSnapshot(
     written.push(paths.json);
     await writeFileAtomic(paths.markdown, markdown);
     written.push(paths.markdown);
+    // Charts and the HTML report, beside latest.md, which links them by these names.
+    for (const { file, content } of opts.beside ?? []) {
+      await writeFileAtomic(join(dirname(paths.markdown), file), content);
+      written.push(join(dirname(paths.markdown), file));
+    }
   }
   if (opts.jsonFile) {
     await writeFileAtomic(opts.jsonFile, json);

@@ -15,9 +15,12 @@ import { startTimer } from '../load/preciseTimer.ts';
 import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
 import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
+import { chartSection } from '../report/chartFiles.ts';
+import { snapshotCharts } from '../report/charts.ts';
 import { describeEnvironment } from '../report/environment.ts';
+import { renderHtml } from '../report/html.ts';
 import { createProgress } from '../report/progress.ts';
-import { renderMarkdown, renderTerminal } from '../report/render.ts';
+import { asciiChartSection, renderMarkdown, renderTerminal } from '../report/render.ts';
 import { saveSnapshot } from '../report/snapshotFile.ts';
 import { SCHEMA_VERSION, type Snapshot, type SuiteSection } from '../report/snapshotFormat.ts';
 import { snapshotTables } from '../report/tables.ts';
@@ -170,21 +173,27 @@ function addAdvice(sections: Record<string, SuiteSection>, maxStalePct: number |
   if (fresh && maxStalePct !== undefined) fresh.advice = adviseMaxStale(fresh.rows, maxStalePct);
 }
 
-async function report(
-  snapshot: Snapshot,
-  quiet: boolean,
-  run: { json?: string | undefined; out?: string | undefined; noSave?: boolean | undefined },
-  io: BenchIo,
-): Promise<string[]> {
+async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: BenchIo): Promise<string[]> {
   const tables = snapshotTables(snapshot);
   const sweep = snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult | undefined;
   io.out(renderTerminal(tables, io.color));
   if (sweep && !quiet) io.out(`\n${ttlSweepCharts(sweep.rows, io.color)}`);
-  const charts = sweep ? ttlSweepCharts(sweep.rows, false) : '';
-  const written = await saveSnapshot(snapshot, renderMarkdown(snapshot, tables, charts), {
+  // SVG charts (deterministic: the same snapshot gives the same bytes) and an HTML report beside latest.md.
+  const charts = run.noCharts || run.noSave ? [] : snapshotCharts(snapshot);
+  const html = charts.length > 0 ? 'latest.html' : undefined;
+  const section = html
+    ? chartSection(
+        charts.map((c) => c.file),
+        html,
+      )
+    : asciiChartSection(sweep ? ttlSweepCharts(sweep.rows, false) : '');
+  const beside = charts.map((c) => ({ file: c.file, content: c.svg }));
+  if (html) beside.push({ file: html, content: renderHtml(snapshot, charts) });
+  const written = await saveSnapshot(snapshot, renderMarkdown(snapshot, tables, section), {
     outDir: run.out ?? 'results',
     save: run.noSave !== true,
     jsonFile: run.json,
+    beside,
   });
   if (snapshot.status === 'degraded') {
     const { redis, connection } = snapshot.errors;

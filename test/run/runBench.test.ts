@@ -154,7 +154,21 @@ describe('a whole run', () => {
       keys: 2000,
     });
     expect(snapshot.suites.stampede?.settings).toMatchObject({ hotKeys: 4, ttl: [250], rate: 4000 });
-    expect(written).toHaveLength(3);
+    // The JSON, latest.md, five SVG charts and latest.html beside it, and the --json copy.
+    expect(written.map((f) => f.split('/').pop())).toEqual(
+      expect.arrayContaining([
+        'latest.md',
+        'hit-ratio.svg',
+        'source-reads.svg',
+        'latency-percentiles.svg',
+        'stale-reads.svg',
+        'loads-per-expiry.svg',
+        'latest.html',
+        'copy.json',
+      ]),
+    );
+    expect(written).toHaveLength(9);
+    expect(readFileSync(join(out, 'default', 'latest.md'), 'utf8')).toContain('![Hit ratio vs TTL](hit-ratio.svg)');
     const saved = JSON.parse(readFileSync(written[0] as string, 'utf8'));
     expect(saved).toEqual(JSON.parse(JSON.stringify(snapshot)));
     expect(readdirSync(join(out, 'default'))).toContain('latest.md');
