@@ -12,9 +12,13 @@
 import { z } from 'zod';
 import { formatTtl } from '../config/duration.ts';
 import type { Invalidation, TtlMs } from '../config/types.ts';
+import { clopperPearson } from '../metrics/counts.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRatio } from '../metrics/format.ts';
 import type { HarnessReport } from '../metrics/harness.ts';
+import { fmtWithInterval } from '../metrics/intervalFormat.ts';
 import { summarize } from '../metrics/latencyHistogram.ts';
+import type { Interval } from '../metrics/sample.ts';
+import { smallSample } from '../metrics/smallSample.ts';
 import { StaleTracker } from '../metrics/staleness.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { type FreshnessPrediction, predictFreshness } from '../workload/model.ts';
@@ -35,6 +39,8 @@ export interface FreshnessRow {
   /** Stale reads counted: the events behind `staleReadRatio`. */
   staleReads: number;
   staleReadRatio: number | null;
+  /** Its 95% interval when it rests on fewer than 30 stale reads (a small sample), else null. */
+  staleReadRatioInterval: Interval | null;
   predictedStaleReadRatio: number | null;
   /** Stale reads served despite delete-on-write or write-through: the reader–writer race. */
   racedStaleReads: number;
@@ -185,6 +191,8 @@ function figures(
     predictedHitRatio: predicted.hitRatio,
     staleReads: staleness.stale,
     staleReadRatio: run.reads > 0 ? staleness.stale / run.reads : null,
+    staleReadRatioInterval:
+      run.reads > 0 && smallSample(staleness.stale) ? clopperPearson(staleness.stale, run.reads) : null,
     predictedStaleReadRatio: predicted.staleReadRatio,
     racedStaleReads: invalidation === 'ttl' ? 0 : staleness.stale,
     maxStaleAgeMs: staleness.maxAgeMs,
@@ -214,6 +222,9 @@ function freshnessTable(section: FreshnessResult): TableData {
         `${r.invalidation} at TTL ${formatTtl(r.ttlMs)}: ${fmtCount(r.racedStaleReads)} stale reads despite invalidation — a reader loaded the old row and stored it after the writer's ${r.invalidation === 'delete' ? 'delete' : 'set'} (the race leases close)`,
     );
   notes.push(...harnessNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
+  if (rows.some((r) => r.staleReadRatioInterval)) {
+    notes.push('a stale-read ratio built on under 30 stale reads is shown with its 95% interval (Clopper–Pearson)');
+  }
   if (section.advice) notes.push(section.advice);
   return {
     title: 'freshness (stale = a hit older than the source row; ratios over all reads)',
@@ -235,7 +246,7 @@ function freshnessTable(section: FreshnessResult): TableData {
       fmtCount(r.writes),
       fmtRatio(r.hitRatio),
       fmtRatio(r.predictedHitRatio),
-      fmtPct(r.staleReadRatio),
+      fmtWithInterval(r.staleReadRatio, r.staleReadRatioInterval ?? null, (v) => fmtPct(v)),
       fmtPct(r.predictedStaleReadRatio),
       fmtCount(r.racedStaleReads),
       fmtMs(r.maxStaleAgeMs),

@@ -12,9 +12,13 @@ import { z } from 'zod';
 import { formatTtl } from '../config/duration.ts';
 import type { StampedeStrategy, TtlMs } from '../config/types.ts';
 import { formatStrategy } from '../config/values.ts';
+import { loadsPerExpiryInterval } from '../metrics/counts.ts';
 import { fmtCount, fmtMs, fmtRatio, NA } from '../metrics/format.ts';
 import type { HarnessReport } from '../metrics/harness.ts';
+import { fmtWithInterval } from '../metrics/intervalFormat.ts';
 import { summarize } from '../metrics/latencyHistogram.ts';
+import type { Interval } from '../metrics/sample.ts';
+import { SMALL_SAMPLE_EVENTS, smallSample } from '../metrics/smallSample.ts';
 import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictLoadsPerExpiryOver } from '../workload/model.ts';
@@ -23,8 +27,8 @@ import { deriveWarmup, rowDurationMs } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
 import { harnessNotes } from './tableKit.ts';
 
-/** Fewer expiries than this and a ratio is a small sample: the window is lengthened to reach it. */
-export const MIN_EVENTS = 30;
+/** The window is lengthened to see this many expiries: below it a ratio is a small sample. */
+const MIN_EVENTS = SMALL_SAMPLE_EVENTS;
 /** ... but never past this many times the asked duration. */
 const MAX_STRETCH = 10;
 
@@ -39,6 +43,8 @@ export interface StampedeRow {
   expiries: number;
   loads: number;
   loadsPerExpiry: number | null;
+  /** Its 95% interval when it rests on fewer than 30 expiries (a small sample), else null. */
+  loadsPerExpiryInterval: Interval | null;
   predictedLoadsPerExpiry: number | null;
   /** Misses that waited on another reader's lock. */
   lockWaits: number;
@@ -159,6 +165,7 @@ async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, stra
     expiries,
     loads,
     loadsPerExpiry: expiries > 0 ? loads / expiries : null,
+    loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
     predictedLoadsPerExpiry: predictedLoads(strategy, sampler.probabilities, rateUsed, ttlMs, run.loadMs),
     lockWaits,
     hitRatio: run.hitRatio,
@@ -223,7 +230,7 @@ function stampedeTable(section: StampedeResult): TableData {
       r.windowMs === undefined ? NA : formatTtl(r.windowMs),
       fmtCount(r.expiries),
       fmtCount(r.loads),
-      r.loadsPerExpiry === null ? NA : r.loadsPerExpiry.toFixed(2),
+      fmtWithInterval(r.loadsPerExpiry, r.loadsPerExpiryInterval ?? null),
       r.predictedLoadsPerExpiry === null ? NA : r.predictedLoadsPerExpiry.toFixed(2),
       fmtRatio(r.hitRatio),
       fmtMs(r.p99Ms),

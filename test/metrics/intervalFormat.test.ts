@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fmtRatio } from '../../src/metrics/format.ts';
-import { fmtPlusMinus, fmtWithInterval } from '../../src/report/intervalFormat.ts';
+import { fmtPlusMinus, fmtWithInterval } from '../../src/metrics/intervalFormat.ts';
 
 describe('fmtWithInterval', () => {
   it('writes the figure and its interval in the same digits', () => {

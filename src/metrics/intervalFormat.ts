@@ -4,8 +4,8 @@
  * fmtMs, …) so the interval reads in the figure's digits.
  */
 
-import { NA } from '../metrics/format.ts';
-import type { Interval } from '../metrics/sample.ts';
+import { NA } from './format.ts';
+import type { Interval } from './sample.ts';
 
 type Format = (value: number) => string;
 
