@@ -24,11 +24,34 @@ const ENVIRONMENT: readonly [string, string][] = [
   ['DEBUG', 'when set, errors print their stack trace'],
 ];
 
+const WIDTH = 100;
+
+/** Rows of cells in aligned columns; the last cell wraps at WIDTH, continuing under itself. */
 function columns(rows: readonly (readonly string[])[], indent = '  '): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  return rows.map((row) =>
-    (indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).trimEnd(),
-  );
+  return rows.flatMap((row) => {
+    const lead =
+      indent +
+      row
+        .slice(0, -1)
+        .map((cell, i) => `${cell.padEnd(widths[i] ?? 0)}  `)
+        .join('');
+    return wrap(row[row.length - 1] ?? '', Math.max(30, WIDTH - lead.length))
+      .map((line, i) => (i === 0 ? lead : ' '.repeat(lead.length)) + line)
+      .map((line) => line.trimEnd());
+  });
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
 }
 
 /** `10000`, or per suite where they differ: `ttl-sweep 0,100ms,2s,none; stampede 250ms`. */
@@ -51,6 +74,8 @@ export function helpText(suites: readonly HelpSuite[]): string {
   const options = flagged.flatMap((o) => {
     const usage = o.type === 'switch' ? displayName(o) : `${displayName(o)} ${o.metavar ?? 'VALUE'}`;
     const example = o.type === 'switch' || o.example === undefined ? '' : `, e.g. ${displayName(o)} ${o.example}`;
+    // A switch is off unless given: no default line.
+    if (o.type === 'switch') return [[usage, o.help]];
     return [
       [usage, o.help],
       ['', `default ${defaultText(o, suites)}${example}`],

@@ -124,6 +124,7 @@ export const SUITE_OPTIONS = [
     flag: 'warmup',
     default: undefined as number | undefined,
     help: 'unmeasured warm-up per row',
+    defaultText: "the suite's longest finite TTL, at least 500ms, the same for every row",
     example: '2s',
   }),
   option({
