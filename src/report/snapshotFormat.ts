@@ -46,17 +46,20 @@ export interface Snapshot {
   suites: Record<string, SuiteSection>;
 }
 
-const envelope = z.looseObject({
-  schemaVersion: z.union([z.literal(1), z.literal(SCHEMA_VERSION)]),
-  createdAt: z.string(),
-  status: z.enum(['complete', 'degraded', 'interrupted']),
-  config: z.looseObject({ scenario: z.string() }),
-  suites: z.looseObject(Object.fromEntries(SUITES.map((s) => [s.name, s.schema.optional()]))),
-});
+/** Built per call from the registry, so every suite's own schema checks its own section. */
+function envelope() {
+  return z.looseObject({
+    schemaVersion: z.union([z.literal(1), z.literal(SCHEMA_VERSION)]),
+    createdAt: z.string(),
+    status: z.enum(['complete', 'degraded', 'interrupted']),
+    config: z.looseObject({ scenario: z.string() }),
+    suites: z.looseObject(Object.fromEntries(SUITES.map((s) => [s.name, s.schema.optional()]))),
+  });
+}
 
 /** Checks what compare and the report rely on; other fields pass through untouched. Throws a zod error. */
 export function validateSnapshot(data: unknown): Snapshot {
-  const parsed = envelope.safeParse(data);
+  const parsed = envelope().safeParse(data);
   if (!parsed.success) throw parsed.error;
   return upgrade(data as Record<string, unknown>);
 }
