@@ -25,7 +25,7 @@ import { type FreshnessPrediction, predictFreshness } from '../workload/model.ts
 import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
-import { deriveWarmup, rowDurationMs } from './rows.ts';
+import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
 import { harnessNotes } from './tableKit.ts';
 
@@ -60,22 +60,7 @@ export interface FreshnessResult {
 export const freshness = defineSuite<FreshnessResult>({
   name: 'freshness',
   summary: 'stale reads per TTL and invalidation strategy',
-  uses: [
-    'keys',
-    'dist',
-    'writeDist',
-    'ttl',
-    'rate',
-    'concurrency',
-    'durationMs',
-    'warmupMs',
-    'sourceLatency',
-    'sourcePool',
-    'writeRate',
-    'invalidation',
-    'slidingTtl',
-    'ttlJitterPct',
-  ],
+  uses: ['keys', 'dist', 'writeDist', 'ttl', 'writeRate', 'invalidation', 'slidingTtl', ...ROW_OPTIONS],
   defaults: {
     ttl: [500, 2000],
     invalidation: ['ttl', 'delete', 'write-through'],
@@ -129,15 +114,7 @@ async function freshnessRow(
   const { settings } = ctx;
   const rng = ctx.rng.fork(`freshness:${index}`);
   const { sampler, writeSampler } = samplers(settings, rng);
-  const source = ctx.lab.source(settings, rng.fork('source'));
-  const service = ctx.lab.newService({
-    source,
-    keyPrefix: `${ctx.lab.prefix}freshness:${index}:`,
-    ttlMs,
-    slidingTtl: settings.slidingTtl,
-    ttlJitterPct: settings.ttlJitterPct,
-    rng: rng.fork('jitter'),
-  });
+  const { source, service } = rowService(ctx, { suite: 'freshness', index, ttlMs, rng });
   const staleness = new StaleTracker(source);
   const load = loadShape(settings);
   const window = {

@@ -1,6 +1,8 @@
 /** Rules the suites share: how long rows warm up and measure, and how a row's harness figures read. */
-import type { Settings } from '../config/options.ts';
+import type { Settings, SuiteOptionKey } from '../config/options.ts';
 import type { TtlMs } from '../config/types.ts';
+import type { Rng } from '../workload/rng.ts';
+import type { ServiceSpec, SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
 
 /**
@@ -42,4 +44,39 @@ export function loadReport(run: ReadRunResult) {
     veryLateSends: d.veryLateSends,
     errors: d.errors,
   };
+}
+
+/** The options every measured-row suite honours: the load it offers, the window, the source. */
+export const ROW_OPTIONS = [
+  'rate',
+  'concurrency',
+  'durationMs',
+  'warmupMs',
+  'sourceLatency',
+  'sourcePool',
+  'ttlJitterPct',
+] as const satisfies readonly SuiteOptionKey[];
+
+/**
+ * A measured row's source and cache-aside service: the source behind the
+ * suite's latency and pool, the service under the row's own key prefix with
+ * the suite's TTL refresh and jitter, each on its own fork of the row's rng.
+ */
+export function rowService(
+  ctx: SuiteContext,
+  row: { suite: string; index: number; ttlMs: TtlMs; rng: Rng },
+  extra: Pick<ServiceSpec, 'stampede'> = {},
+) {
+  const { settings, lab } = ctx;
+  const source = lab.source(settings, row.rng.fork('source'));
+  const service = lab.newService({
+    source,
+    keyPrefix: `${lab.prefix}${row.suite}:${row.index}:`,
+    ttlMs: row.ttlMs,
+    slidingTtl: settings.slidingTtl,
+    ttlJitterPct: settings.ttlJitterPct,
+    rng: row.rng.fork('jitter'),
+    ...extra,
+  });
+  return { source, service };
 }

@@ -23,7 +23,7 @@ import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictLoadsPerExpiryOver } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import { deriveWarmup, rowDurationMs } from './rows.ts';
+import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
 import { harnessNotes } from './tableKit.ts';
 
@@ -62,19 +62,7 @@ export interface StampedeResult {
 export const stampede = defineSuite<StampedeResult>({
   name: 'stampede',
   summary: 'source loads per expiry per strategy',
-  uses: [
-    'hotKeys',
-    'dist',
-    'ttl',
-    'stampede',
-    'rate',
-    'concurrency',
-    'durationMs',
-    'warmupMs',
-    'sourceLatency',
-    'sourcePool',
-    'ttlJitterPct',
-  ],
+  uses: ['hotKeys', 'dist', 'ttl', 'stampede', ...ROW_OPTIONS],
   defaults: {
     stampede: [{ kind: 'none' }, { kind: 'single-flight' }, { kind: 'lock' }, { kind: 'xfetch', beta: 1 }],
     ttl: [250],
@@ -127,15 +115,7 @@ async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, stra
   const rng = ctx.rng.fork(`stampede:${index}`);
   const hotKeys = required(settings, 'hotKeys');
   const sampler = createKeySampler(required(settings, 'dist'), hotKeys, rng.fork('keys'));
-  const source = ctx.lab.source(settings, rng.fork('latency'));
-  const service = ctx.lab.newService({
-    source,
-    keyPrefix: `${ctx.lab.prefix}stampede:${index}:`,
-    ttlMs,
-    ttlJitterPct: settings.ttlJitterPct,
-    stampede: strategy,
-    rng: rng.fork('service'),
-  });
+  const { source, service } = rowService(ctx, { suite: 'stampede', index, ttlMs, rng }, { stampede: strategy });
   const load = loadShape(settings);
   const rate = 'rate' in load ? load.rate : undefined;
   const asked = required(settings, 'durationMs');

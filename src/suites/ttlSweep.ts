@@ -12,7 +12,7 @@ import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import { deriveWarmup, loadReport, rowDurationMs } from './rows.ts';
+import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
 import { harnessNotes, ttlCell } from './tableKit.ts';
 
@@ -52,19 +52,7 @@ export interface TtlSweepResult {
 export const ttlSweep = defineSuite<TtlSweepResult>({
   name: 'ttl-sweep',
   summary: 'hit ratio, latency and source load per TTL',
-  uses: [
-    'keys',
-    'dist',
-    'ttl',
-    'rate',
-    'concurrency',
-    'durationMs',
-    'warmupMs',
-    'sourceLatency',
-    'sourcePool',
-    'slidingTtl',
-    'ttlJitterPct',
-  ],
+  uses: ['keys', 'dist', 'ttl', 'slidingTtl', ...ROW_OPTIONS],
   defaults: { ttl: [0, 100, 500, 2000, null], rate: 2000, durationMs: 4000 },
   derive: deriveWarmup,
   run: runTtlSweep,
@@ -103,15 +91,7 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
   const durationMs = rowDurationMs(required(settings, 'durationMs'), ttlMs);
   const rng = ctx.rng.fork(`ttl-sweep:${index}`);
   const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), rng.fork('keys'));
-  const source = ctx.lab.source(settings, rng.fork('source'));
-  const service = ctx.lab.newService({
-    source,
-    keyPrefix: `${ctx.lab.prefix}ttl-sweep:${index}:`,
-    ttlMs,
-    slidingTtl: settings.slidingTtl,
-    ttlJitterPct: settings.ttlJitterPct,
-    rng: rng.fork('jitter'),
-  });
+  const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
   const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
   const run = await ctx.lab.measureRow(label, {
     service,

@@ -56,7 +56,7 @@ const withEcho = (score: unknown) =>
 
 describe('the suite registry', () => {
   it('drives --help, suite names and per-suite defaults', () => {
-    expect(helpText(SUITES)).toMatch(/\n  echo +a throwaway suite for this test\n/);
+    expect(helpText(SUITES)).toMatch(/\n {2}echo +a throwaway suite for this test\n/);
     expect(helpText(SUITES)).toContain('echo 7');
     const parsed = parseBenchArgs(['echo', '--rate', '9'], {}, SUITES, false);
     if (parsed.kind !== 'run') throw new Error('expected a run');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyDistribution } from '../../src/config/types.ts';
-import { createKeySampler, describeDistribution } from '../../src/workload/keySampler.ts';
+import { formatDistribution as describeDistribution } from '../../src/config/values.ts';
+import { createKeySampler } from '../../src/workload/keySampler.ts';
 import { createRng, type Rng } from '../../src/workload/rng.ts';
 
 const ZIPF: KeyDistribution = { kind: 'zipf', s: 0.99 };
@@ -260,7 +261,7 @@ describe('createKeySampler', () => {
   });
 });
 
-describe('describeDistribution', () => {
+describe('formatDistribution', () => {
   it('spells distributions as the --dist flag does', () => {
     expect(describeDistribution({ kind: 'uniform' })).toBe('uniform');
     expect(describeDistribution(ZIPF)).toBe('zipf:0.99');
