@@ -78,7 +78,7 @@ function arm(): void {
   armedFor = at;
   if (mode === 'thread') {
     thread ??= new TimerThread(tick);
-    thread.arm(at);
+    thread.arm(at, secondAt());
     return;
   }
   if (spinTimer !== undefined) clearTimeout(spinTimer);
@@ -89,6 +89,14 @@ function arm(): void {
     spinning = true;
     setImmediate(tick);
   }
+}
+
+/** The second-earliest wake-up: one of the root's two children. */
+function secondAt(): number | undefined {
+  const left = heap[1]?.at;
+  const right = heap[2]?.at;
+  if (left === undefined) return right;
+  return right === undefined ? left : Math.min(left, right);
 }
 
 function push(item: Sleeper): void {
