@@ -110,6 +110,12 @@ export class TimerThread {
     this.worker.unref();
   }
 
+  /** Ends the worker; resolves once it is gone. */
+  async terminate(): Promise<void> {
+    this.stop();
+    await this.worker.terminate();
+  }
+
   private listen(seen: number): void {
     this.waiting = true;
     const result = Atomics.waitAsync(this.flags, WAKE, seen);

@@ -27,7 +27,8 @@ const FLAGS: Record<string, string[]> = {
 function expectStopped(result: CliResult, signal: NodeJS.Signals) {
   expect(result.stderr).not.toMatch(STACK_LINE);
   expect(result.code).toBe(1);
-  expect(result.stopMs).toBeLessThan(2000);
+  // About 0.2 s on an idle machine and 0.6 s at a load of 13 on 2 cores; the bound leaves room for a busier CI.
+  expect(result.stopMs).toBeLessThan(3000);
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
   // The notice printed on the signal, then the one error line.
   expect(lines).toEqual([expect.stringMatching(new RegExp(`^${signal}: stopping the run`)), expect.any(String)]);
@@ -127,7 +128,8 @@ describe('interrupting a run on its throwaway server', () => {
     expect(result.code).toBe(130);
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.stderr).toMatch(/SIGINT again: exiting now/);
-    expect(result.stopMs).toBeLessThan(2000);
+    // About 0.2 s on an idle machine and 0.6 s at a load of 13 on 2 cores; the bound leaves room for a busier CI.
+    expect(result.stopMs).toBeLessThan(3000);
     await expectServerGone(started.seen);
     expectNothingPartial(out);
   });
