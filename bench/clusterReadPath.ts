@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { CacheAsideService } from '../src/cache/cacheAside.ts';
+import { newCacheCounters } from '../src/cache/counters.ts';
 import { CachedEntry, encodeEntry } from '../src/cache/entry.ts';
 import { parseRedisSeeds } from '../src/config/redisSeeds.ts';
 import { runClosedLoop } from '../src/load/drivers.ts';
@@ -17,7 +18,8 @@ import { openClusterSession } from '../src/redis/clusterSession.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../src/redis/connection.ts';
 import { openRedisSession } from '../src/redis/redisSession.ts';
 import { startThrowawayCluster } from '../src/redis/throwawayCluster.ts';
-import { type ProductRow, SqliteSource } from '../src/source/sqliteSource.ts';
+import { Source } from '../src/source/source.ts';
+import { SqliteDriver } from '../src/source/sqliteDriver.ts';
 import { pairedThroughputRatio } from '../src/suites/throughputRatio.ts';
 import { createRng } from '../src/workload/rng.ts';
 
@@ -31,24 +33,27 @@ let notHits = 0;
 const throwaway = await startThrowawayCluster(3);
 const cluster = await openClusterSession(parseRedisSeeds(throwaway.seeds, '--redis-url'), {}, throwaway);
 const single = await openRedisSession({ kind: 'throwaway' });
-const source = new SqliteSource();
+const driver = new SqliteDriver();
 try {
-  source.seed(HOT_KEYS, 1);
+  await driver.seed(HOT_KEYS, 1);
+  const source = new Source(driver, { poolSize: 100 });
   const rng = createRng(1).fork('keys');
   const pick = () => 1 + Math.floor(rng.next() * HOT_KEYS);
   const clusterKeys = Array.from({ length: HOT_KEYS + 1 }, (_, id) => `${cluster.prefix}p:${id}`);
   const singleKeys = Array.from({ length: HOT_KEYS + 1 }, (_, id) => `${single.prefix}p:${id}`);
   for (let id = 1; id <= HOT_KEYS; id++) {
     // The value a miss would store: the source's row behind the entry header.
-    const entry = encodeEntry((await source.read(id)) as ProductRow, 1, null);
+    const row = await driver.read(id);
+    if (!row) throw new Error(`row ${id} missing`);
+    const entry = encodeEntry(row, 1, null);
     await cluster.store.set(clusterKeys[id] as string, entry);
     await single.store.set(singleKeys[id] as string, entry);
   }
   // Today's service on a single server, reading the same keys.
   const today = new CacheAsideService({
-    redis: single.client,
     connection: single.reads,
     source,
+    counters: newCacheCounters(),
     keyPrefix: `${single.prefix}p:`,
     ttlMs: null,
   });
@@ -128,7 +133,7 @@ try {
 } finally {
   await cluster.close();
   await single.close();
-  source.close();
+  await driver.close();
 }
 
 /** The cache-hit path as CacheAsideService.get does it over a store: one read, a counter, one small object. */

@@ -7,7 +7,7 @@ import { exitCodeOf, formatError, UsageError } from '../src/errors.ts';
 import { compareSnapshots, renderComparison } from '../src/report/compare.ts';
 import { readSnapshot } from '../src/report/snapshotFile.ts';
 
-const USAGE = `usage: npm run compare -- OLD.json NEW.json [--threshold PCT]
+const USAGE = `usage: npm run compare -- OLD.json NEW.json [--threshold PCT] [--allow-config-diff]
 
 Compares two snapshots of the same scenario row by row and exits 1 when NEW
 regressed by more than the threshold (default 5):
@@ -15,9 +15,13 @@ regressed by more than the threshold (default 5):
   p99Ms, sourceReadsPerSec, loadsPerExpiry, read-path opsPerSec
                                          by more than PCT percent
 Rows present in only one snapshot are shown but never count as regressions.
+Settings that differ are listed first; when one changes the workload (keys,
+TTLs, rates, source latency ...) compare exits 2 instead of judging figures
+of two different experiments, unless --allow-config-diff is given.
 
 Options:
-  --threshold PCT   0 to 1000; 5, 5% and --threshold=5% all work
+  --threshold PCT       0 to 1000; 5, 5% and --threshold=5% all work
+  --allow-config-diff   judge the figures even when a workload setting differs
   -h, --help        this text
 
 Exit codes: 0 no regression, 1 regressed, 2 invalid arguments or snapshots.
@@ -39,10 +43,11 @@ interface CompareArgs {
   help: boolean;
   files: string[];
   thresholdPct: number;
+  allowConfigDiff: boolean;
 }
 
 function parseArgs(argv: readonly string[]): CompareArgs {
-  const args: CompareArgs = { help: false, files: [], thresholdPct: 5 };
+  const args: CompareArgs = { help: false, files: [], thresholdPct: 5, allowConfigDiff: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {
@@ -50,13 +55,16 @@ function parseArgs(argv: readonly string[]): CompareArgs {
       break;
     }
     if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '--allow-config-diff') args.allowConfigDiff = true;
     else if (arg.startsWith('--threshold=')) args.thresholdPct = parseThreshold(arg.slice('--threshold='.length));
     else if (arg === '--threshold') {
       const value = argv[++i];
       if (value === undefined) throw new UsageError('--threshold needs a value; expected a percentage, e.g. 5');
       args.thresholdPct = parseThreshold(value);
     } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(`unknown option "${arg}"; expected OLD.json NEW.json [--threshold PCT] (see --help)`);
+      throw new UsageError(
+        `unknown option "${arg}"; expected OLD.json NEW.json [--threshold PCT] [--allow-config-diff] (see --help)`,
+      );
     } else args.files.push(arg);
   }
   if (!args.help && args.files.length !== 2) {
@@ -75,7 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const [oldPath, newPath] = args.files as [string, string];
-  const comparison = compareSnapshots(await readSnapshot(oldPath), await readSnapshot(newPath), args.thresholdPct);
+  const comparison = compareSnapshots(await readSnapshot(oldPath), await readSnapshot(newPath), args);
   process.stdout.write(`${renderComparison(comparison)}\n`);
   return comparison.regressions > 0 ? 1 : 0;
 }

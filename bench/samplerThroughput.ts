@@ -7,7 +7,8 @@
  */
 import { Bench } from 'tinybench';
 import type { KeyDistribution } from '../src/config/types.ts';
-import { createKeySampler, describeDistribution, type KeySampler } from '../src/workload/keySampler.ts';
+import { formatDistribution as describeDistribution } from '../src/config/values.ts';
+import { createKeySampler, type KeySampler } from '../src/workload/keySampler.ts';
 import { createRng } from '../src/workload/rng.ts';
 
 const KEYS = 1_000_000;

@@ -9,15 +9,17 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { defaultOptions } from '../src/config/args.ts';
-import type { BenchOptions } from '../src/config/types.ts';
+import type { Settings } from '../src/config/options.ts';
+import { optionDefaults } from '../src/config/options.ts';
 import { exitCodeOf, formatError, UsageError } from '../src/errors.ts';
+import { startTimer } from '../src/load/preciseTimer.ts';
 import { deleteByPrefix } from '../src/redis/keyspace.ts';
 import { openRedisSession } from '../src/redis/redisSession.ts';
 import { silentProgress } from '../src/report/progress.ts';
-import { DEFAULT_SOURCE_LATENCY, latencySampler } from '../src/source/latency.ts';
-import { SqliteSource } from '../src/source/sqliteSource.ts';
+import { createLab, newRunAccount, runErrors } from '../src/run/lab.ts';
+import { SqliteDriver } from '../src/source/sqliteDriver.ts';
 import type { SuiteContext } from '../src/suites/context.ts';
+import type { TtlSweepResult } from '../src/suites/ttlSweep.ts';
 import { ttlSweep } from '../src/suites/ttlSweep.ts';
 import { createRng } from '../src/workload/rng.ts';
 
@@ -67,28 +69,21 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const gc = exposeGc();
-  const options: BenchOptions = {
-    ...defaultOptions(),
-    suites: ['ttl-sweep'],
-    ttl: [250, 2000, null],
-    rate: 2000,
-    warmupMs: 0,
-    quiet: true,
-    save: false,
-  };
-  let redisEvents = 0;
+  const options = { ...optionDefaults(), ttl: [250, 2000, null], rate: 2000, warmupMs: 0 } as Settings;
+  const keys = options.keys ?? 10_000;
+  await startTimer('thread');
+  const account = newRunAccount();
   const session = await openRedisSession(
     { kind: 'throwaway' },
     {
       commandTimeoutMs: options.redisTimeoutMs,
       onError: () => {
-        redisEvents++;
+        account.connectionErrors++;
       },
     },
   );
-  const rng = createRng(options.seed);
-  const source = new SqliteSource({ latency: latencySampler(DEFAULT_SOURCE_LATENCY, rng.fork('source-latency')) });
-  const errors = { redis: 0, source: 0 };
+  const rng = createRng(options.seed ?? 1);
+  const driver = new SqliteDriver();
   const samples: Sample[] = [];
   const started = performance.now();
   const sample = (label?: string) => {
@@ -104,28 +99,27 @@ async function main(): Promise<number> {
   let reads = 0;
   try {
     process.stdout.write(
-      `soak: ${minutes} min of ttl-sweep (TTLs 250ms, 2s, none; ${options.rate} reads/s; ${options.keys} keys) on ${session.display}, Redis ${session.server.version}\n`,
+      `soak: ${minutes} min of ttl-sweep (TTLs 250ms, 2s, none; ${options.rate} reads/s; ${keys} keys) on ${session.display}, Redis ${session.server.version}\n`,
     );
-    source.seed(options.keys, options.seed);
+    await driver.seed(keys, options.seed ?? 1);
+    const lab = createLab(session, driver, account, { signal: controller.signal, progress: silentProgress });
     const ctx: SuiteContext = {
-      options,
+      settings: options,
       production: options,
-      session,
-      source,
+      lab,
       rng,
       progress: silentProgress,
       signal: controller.signal,
       results: {},
-      errors,
       log: () => {},
     };
     const endAt = started + minutes * 60_000;
     while (!controller.signal.aborted) {
       const rowMs = Math.min(ROW_MS, (endAt - performance.now()) / 3);
       if (rowMs < 500) break;
-      ctx.options = { ...options, durationMs: rowMs };
+      ctx.settings = { ...options, durationMs: rowMs };
       try {
-        const { rows } = await ttlSweep(ctx);
+        const { rows } = (await ttlSweep.run(ctx)) as TtlSweepResult;
         for (const row of rows) reads += row.reads;
       } catch (error) {
         if (!controller.signal.aborted) throw error;
@@ -135,7 +129,7 @@ async function main(): Promise<number> {
     }
   } finally {
     clearInterval(timer);
-    source.close();
+    await driver.close();
     await session.close();
   }
   if (controller.signal.aborted) {
@@ -145,7 +139,7 @@ async function main(): Promise<number> {
   sample('end');
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(
-    `\n${reads.toLocaleString('en-US')} reads in ${seconds.toFixed(0)} s; Redis errors ${errors.redis + redisEvents}, source errors ${errors.source}\n`,
+    `\n${reads.toLocaleString('en-US')} reads in ${seconds.toFixed(0)} s; Redis errors ${runErrors(account).redis + account.connectionErrors}, source errors ${runErrors(account).source}\n`,
   );
   const last = samples.at(-1) as Sample;
   const base = samples.find((s) => s.atMs >= WARMUP_MS);

@@ -4,22 +4,32 @@
  * second hits Redis.
  */
 import { CacheAsideService } from '../src/cache/cacheAside.ts';
+import { newCacheCounters } from '../src/cache/counters.ts';
 import { latencySampler } from '../src/source/latency.ts';
-import { SqliteSource } from '../src/source/sqliteSource.ts';
+import { Source } from '../src/source/source.ts';
+import { SqliteDriver } from '../src/source/sqliteDriver.ts';
 import { createRng } from '../src/workload/rng.ts';
 import { runExample } from './shared.ts';
 
 const SOURCE_LATENCY_MS = 20;
 const TTL_MS = 60_000;
 
-await runExample('cache-aside', async ({ client, prefix }) => {
-  const source = new SqliteSource({ latency: latencySampler({ kind: 'fixed', ms: SOURCE_LATENCY_MS }, createRng(1)) });
+await runExample('cache-aside', async ({ client, reads, prefix }) => {
+  const driver = new SqliteDriver();
+  const latency = latencySampler({ kind: 'fixed', ms: SOURCE_LATENCY_MS }, createRng(1));
+  const source = new Source(driver, { latency, poolSize: 10 });
   try {
-    source.seed(5, 42);
+    await driver.seed(5, 42);
     console.log(
-      `source: SQLite with ${source.count()} products, ${SOURCE_LATENCY_MS} ms per query; cache TTL ${TTL_MS} ms`,
+      `source: SQLite with ${driver.keys()} products, ${SOURCE_LATENCY_MS} ms per query; cache TTL ${TTL_MS} ms`,
     );
-    const service = new CacheAsideService({ redis: client, source, keyPrefix: `${prefix}product:`, ttlMs: TTL_MS });
+    const service = new CacheAsideService({
+      connection: reads,
+      source,
+      counters: newCacheCounters(),
+      keyPrefix: `${prefix}product:`,
+      ttlMs: TTL_MS,
+    });
     for (const attempt of [1, 2]) {
       const started = performance.now();
       const { outcome, row } = await service.get(1);
@@ -29,6 +39,6 @@ await runExample('cache-aside', async ({ client, prefix }) => {
     }
     console.log(`source queries: ${source.reads}; key ${service.key(1)} TTL ${await client.pTTL(service.key(1))} ms`);
   } finally {
-    source.close();
+    await source.close();
   }
 });

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'E_REDIS_SERVER_MISSING'
   | 'E_INTERRUPTED'
   | 'E_SOURCE'
+  | 'E_SOURCE_UNREACHABLE'
+  | 'E_SOURCE_AUTH'
   | 'E_SNAPSHOT';
 
 export abstract class BenchError extends Error {
@@ -52,10 +54,24 @@ export class InterruptedError extends BenchError {
   readonly exitCode = 1;
 }
 
-/** The source (SQLite) failed: closed, locked or corrupt. */
+/** The source failed mid-run: SQLite closed, locked or corrupt, or a database query failed. */
 export class SourceError extends BenchError {
   override readonly name = 'SourceError';
   readonly code = 'E_SOURCE';
+  readonly exitCode = 1;
+}
+
+/** The source database server could not be reached (refused, timed out, DNS). */
+export class SourceUnreachableError extends BenchError {
+  override readonly name = 'SourceUnreachableError';
+  readonly code = 'E_SOURCE_UNREACHABLE';
+  readonly exitCode = 1;
+}
+
+/** The source database refused the login: wrong user or password, or a database it does not have or let the user open. */
+export class SourceAuthError extends BenchError {
+  override readonly name = 'SourceAuthError';
+  readonly code = 'E_SOURCE_AUTH';
   readonly exitCode = 1;
 }
 

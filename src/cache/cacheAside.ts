@@ -9,10 +9,11 @@
  */
 import type { Invalidation, StampedeStrategy, TtlMs } from '../config/types.ts';
 import { SourceError } from '../errors.ts';
-import { DEFAULT_COMMAND_TIMEOUT_MS, type RedisClient } from '../redis/connection.ts';
-import { GuardedConnection } from '../redis/guardedConnection.ts';
-import type { ProductRow, SqliteSource } from '../source/sqliteSource.ts';
+import type { GuardedConnection } from '../redis/guardedConnection.ts';
+import type { SourceRow } from '../source/driver.ts';
+import type { Source, SourceRead } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
+import type { CacheCounters } from './counters.ts';
 import { CachedEntry, encodeEntry, jitteredTtl, xfetchShouldRecompute } from './entry.ts';
 import { LoadCoordinator } from './loadCoordinator.ts';
 
@@ -21,7 +22,7 @@ export type ReadOutcome = 'hit' | 'miss' | 'uncached' | 'fallback';
 export interface ReadResult {
   readonly outcome: ReadOutcome;
   /** The row; on a hit it is decoded from the cached value when first read. */
-  readonly row: ProductRow | undefined;
+  readonly row: SourceRow | undefined;
   /** The row's version, as cached (hit) or as loaded (miss). */
   readonly version: number | undefined;
 }
@@ -33,31 +34,16 @@ class HitResult extends CachedEntry implements ReadResult {
   }
 }
 
-function loaded(outcome: ReadOutcome, row: ProductRow | undefined): ReadResult {
+function loaded(outcome: ReadOutcome, row: SourceRow | undefined): ReadResult {
   return { outcome, row, version: row?.version };
 }
 
-export interface CacheCounters {
-  hits: number;
-  misses: number;
-  uncached: number;
-  /** Reads served from the source because Redis failed. */
-  fallbacks: number;
-  /** Source loads made to fill the cache (misses, early recomputes, lock holders). */
-  loads: number;
-  /** Periods during which at least one load of a key was in flight: one per expiry. */
-  loadEpisodes: number;
-  /** Total time loads took, source read plus SET, in ms: Δ is loadMs / loads. */
-  loadMs: number;
-  /** XFetch recomputes done before expiry. */
-  earlyRecomputes: number;
-  redisErrors: number;
-  sourceErrors: number;
-}
-
 export interface CacheAsideOptions {
-  redis: RedisClient;
-  source: SqliteSource;
+  /** The connection reads, writes and the stampede lock's commands go through, with its bounded wait. */
+  connection: GuardedConnection;
+  source: Source;
+  /** The row's counters: the row runner owns them and adds their errors to the run's. */
+  counters: CacheCounters;
   /** Run prefix plus entity, e.g. `cab:1a2b3c4d:product:`; the id is appended. */
   keyPrefix: string;
   ttlMs: TtlMs;
@@ -66,36 +52,26 @@ export interface CacheAsideOptions {
   ttlJitterPct?: number;
   stampede?: StampedeStrategy;
   rng?: Rng;
-  /**
-   * The connection reads and writes go through, with its bounded wait. When
-   * omitted, `redis` is wrapped in one (and is destroyed if Redis stalls), so
-   * pass a dedicated connection in either case.
-   */
-  connection?: GuardedConnection;
-  /** How long a read waits on Redis before it is served by the source, when `connection` is omitted. */
-  commandTimeoutMs?: number;
-  /** Called on every Redis error, for logging; the error is already counted. */
-  onRedisError?: (error: unknown) => void;
 }
 
 export class CacheAsideService {
-  readonly counters: CacheCounters = newCounters();
+  readonly counters: CacheCounters;
   readonly keyPrefix: string;
   private readonly conn: GuardedConnection;
-  private readonly source: SqliteSource;
+  private readonly source: Source;
   private readonly ttlMs: TtlMs;
   private readonly sliding: boolean;
   private readonly jitterPct: number;
   private readonly rng: Rng | undefined;
   private readonly xfetchBeta: number | undefined;
   private readonly coordinator: LoadCoordinator;
-  private readonly onRedisError: ((error: unknown) => void) | undefined;
+  /** Keys whose value this service stored and has not yet seen missing: the open lifetimes. */
+  private readonly live = new Set<number>();
 
   constructor(options: CacheAsideOptions) {
-    this.conn =
-      options.connection ??
-      new GuardedConnection(options.redis, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+    this.conn = options.connection;
     this.source = options.source;
+    this.counters = options.counters;
     this.keyPrefix = options.keyPrefix;
     this.ttlMs = options.ttlMs;
     this.sliding = options.slidingTtl ?? false;
@@ -103,9 +79,7 @@ export class CacheAsideService {
     this.rng = options.rng;
     const stampede = options.stampede ?? { kind: 'none' };
     this.xfetchBeta = stampede.kind === 'xfetch' ? stampede.beta : undefined;
-    this.onRedisError = options.onRedisError;
-    // The lock's commands are off the hot path and keep node-redis's own timeout.
-    this.coordinator = new LoadCoordinator(stampede.kind, options.redis, this.counters, (id) => this.load(id));
+    this.coordinator = new LoadCoordinator(stampede.kind, this.conn, this.counters, (id) => this.load(id));
   }
 
   key(id: number): string {
@@ -118,26 +92,19 @@ export class CacheAsideService {
    * measurable throughput (the hit path is what the harness times).
    */
   get(id: number): Promise<ReadResult> {
-    if (this.ttlMs === 0) {
-      this.counters.uncached++;
-      return this.readSource(id).then((row) => loaded('uncached', row));
-    }
+    if (this.ttlMs === 0) return this.readSource(id).then((read) => loaded('uncached', read.row));
     const conn = this.conn;
     conn.sending();
     return this.fetch(id).then(
       (raw) => {
         conn.answered();
-        if (raw !== null && this.xfetchBeta === undefined) {
-          this.counters.hits++;
-          return new HitResult(raw);
-        }
+        if (raw !== null && this.xfetchBeta === undefined) return new HitResult(raw);
         return this.afterFetch(id, raw);
       },
-      (error: unknown) => {
+      () => {
         conn.answered();
-        this.redisFailed(error);
-        this.counters.fallbacks++;
-        return this.readSource(id).then((row) => loaded('fallback', row));
+        this.counters.redisErrors++;
+        return this.readSource(id).then((read) => loaded('fallback', read.row));
       },
     );
   }
@@ -146,24 +113,41 @@ export class CacheAsideService {
   private async afterFetch(id: number, raw: string | null): Promise<ReadResult> {
     if (raw !== null) {
       const hit = new HitResult(raw);
-      if (!this.recomputeEarly(hit, this.xfetchBeta as number)) {
-        this.counters.hits++;
-        return hit;
-      }
+      if (!this.recomputeEarly(hit, this.xfetchBeta as number)) return hit;
       this.counters.earlyRecomputes++;
+    } else if (this.live.delete(id)) {
+      this.counters.expiries++;
     }
-    this.counters.misses++;
     return loaded('miss', await this.coordinator.loadOnMiss(id, this.key(id)));
   }
 
+  /**
+   * Stores the rows of `ids` straight from the database (no injected delay,
+   * no pool), many SETs in flight: a warm cache for measuring hits.
+   */
+  async fill(ids: readonly number[], inFlight = 500): Promise<void> {
+    for (let i = 0; i < ids.length; i += inFlight) {
+      const chunk = ids.slice(i, i + inFlight);
+      const rows = await Promise.all(chunk.map((id) => this.source.driver.read(id)));
+      await Promise.all(rows.map((row, j) => (row === undefined ? undefined : this.store(chunk[j] as number, row, 0))));
+      for (const id of chunk) this.live.add(id);
+    }
+  }
+
   /** Applies an invalidation strategy after the source row changed. */
-  async onWrite(id: number, invalidation: Invalidation, row: ProductRow | undefined): Promise<void> {
+  async onWrite(id: number, invalidation: Invalidation, row: SourceRow | undefined): Promise<void> {
     if (invalidation === 'ttl' || this.ttlMs === 0) return;
     try {
-      if (invalidation === 'delete' || row === undefined) await this.conn.track(this.conn.client.del(this.key(id)));
-      else await this.store(id, row, 0);
-    } catch (error) {
-      this.redisFailed(error);
+      if (invalidation === 'delete' || row === undefined) {
+        // Gone by invalidation, not expiry: the next miss is not an expiry.
+        this.live.delete(id);
+        await this.conn.track(this.conn.client.del(this.key(id)));
+      } else {
+        await this.store(id, row, 0);
+        this.live.add(id);
+      }
+    } catch {
+      this.counters.redisErrors++;
     }
   }
 
@@ -179,23 +163,31 @@ export class CacheAsideService {
     return xfetchShouldRecompute(Date.now(), entry, beta, this.rng ? this.rng.nextOpen() : 1 - Math.random());
   }
 
-  /** One source load that fills the cache: read, then SET with the (jittered) TTL. */
-  private async load(id: number): Promise<ProductRow | undefined> {
+  /** One source load that fills the cache: read (pool wait included), then SET with the (jittered) TTL. */
+  private async load(id: number): Promise<SourceRow | undefined> {
     const started = performance.now();
-    const row = await this.readSource(id);
+    const read = await this.readSource(id);
     this.counters.loads++;
-    if (row !== undefined) {
+    if (read.row !== undefined) {
       try {
-        await this.store(id, row, performance.now() - started);
-      } catch (error) {
-        this.redisFailed(error);
+        await this.store(id, read.row, performance.now() - started);
+        const stored = performance.now();
+        if (!this.live.has(id)) {
+          this.counters.refills++;
+          this.counters.refillMs += stored - started;
+          this.live.add(id);
+        }
+        this.counters.stores++;
+        this.counters.raceWindowMs += stored - read.queriedAt;
+      } catch {
+        this.counters.redisErrors++;
       }
     }
     this.counters.loadMs += performance.now() - started;
-    return row;
+    return read.row;
   }
 
-  private async store(id: number, row: ProductRow, loadMs: number): Promise<void> {
+  private async store(id: number, row: SourceRow, loadMs: number): Promise<void> {
     const ttl = jitteredTtl(this.ttlMs, this.jitterPct, this.rng);
     const entry = encodeEntry(row, loadMs, ttl === null ? null : Date.now() + ttl);
     const key = this.key(id);
@@ -205,7 +197,7 @@ export class CacheAsideService {
     );
   }
 
-  private async readSource(id: number): Promise<ProductRow | undefined> {
+  private async readSource(id: number): Promise<SourceRead> {
     try {
       return await this.source.read(id);
     } catch (error) {
@@ -213,24 +205,4 @@ export class CacheAsideService {
       throw error instanceof SourceError ? error : new SourceError(String(error));
     }
   }
-
-  private redisFailed(error: unknown): void {
-    this.counters.redisErrors++;
-    this.onRedisError?.(error);
-  }
-}
-
-function newCounters(): CacheCounters {
-  return {
-    hits: 0,
-    misses: 0,
-    uncached: 0,
-    fallbacks: 0,
-    loads: 0,
-    loadEpisodes: 0,
-    loadMs: 0,
-    earlyRecomputes: 0,
-    redisErrors: 0,
-    sourceErrors: 0,
-  };
 }

@@ -6,10 +6,10 @@
  * someone reads it, as an application would when it uses the value.
  */
 import type { TtlMs } from '../config/types.ts';
-import type { ProductRow } from '../source/sqliteSource.ts';
+import type { SourceRow } from '../source/driver.ts';
 import type { Rng } from '../workload/rng.ts';
 
-export function encodeEntry(row: ProductRow, loadMs: number, expiresAt: number | null): string {
+export function encodeEntry(row: SourceRow, loadMs: number, expiresAt: number | null): string {
   return `${row.version}|${Math.round(loadMs * 1000) / 1000}|${expiresAt ?? ''}|${JSON.stringify(row)}`;
 }
 
@@ -34,9 +34,9 @@ export class CachedEntry {
     return text === '' ? null : Number(text);
   }
 
-  get row(): ProductRow {
+  get row(): SourceRow {
     const a = this.raw.indexOf('|', this.raw.indexOf('|', this.raw.indexOf('|') + 1) + 1) + 1;
-    return JSON.parse(this.raw.slice(a)) as ProductRow;
+    return JSON.parse(this.raw.slice(a)) as SourceRow;
   }
 }
 

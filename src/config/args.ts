@@ -1,168 +1,185 @@
 /**
- * The command line of `npm run bench`: defaults < scenario file < flags,
- * every value validated here so a bad one fails before anything starts.
+ * The command line of `npm run bench`: option defaults < scenario file <
+ * flags, every value validated here so a bad one fails before anything
+ * starts. Flags are tokenized by `node:util`'s parseArgs; the table in
+ * `options.ts` says which exist and how each value is read.
  */
+import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
-import { helpText, OPTIONS, type OptionHelp } from './help.ts';
-import { applyRules } from './optionRules.ts';
-import { parseRedisUrl } from './redisTarget.ts';
+import { type HelpSuite, helpText } from './help.ts';
+import { quote, suggest } from './messages.ts';
+import { displayName, type OptionSpec } from './option.ts';
+import { OPTIONS, type OptionKey, type Settings } from './options.ts';
 import { loadScenario } from './scenario.ts';
-import { type BenchOptions, SUITE_NAMES } from './types.ts';
-import { parseSuites, quote, suggest } from './values.ts';
 
-export type ParsedArgs = { kind: 'help'; text: string } | { kind: 'run'; options: BenchOptions };
-
-/** Same as DEFAULT_COMMAND_TIMEOUT_MS in src/redis/connection.ts, not imported so parsing flags does not load node-redis. */
-const DEFAULT_REDIS_TIMEOUT_MS = 500;
-
-/** Everything but `quiet`, which depends on the terminal. */
-export function defaultOptions(): Omit<BenchOptions, 'quiet'> {
-  return {
-    suites: [...SUITE_NAMES],
-    redisUrl: undefined,
-    scenario: 'default',
-    scenarioDescription: undefined,
-    keys: 10_000,
-    dist: { kind: 'zipf', s: 0.99 },
-    writeDist: undefined,
-    ttl: undefined,
-    rate: undefined,
-    concurrency: undefined,
-    durationMs: undefined,
-    warmupMs: undefined,
-    sourceLatency: undefined,
-    writeRate: undefined,
-    invalidation: undefined,
-    stampede: undefined,
-    slidingTtl: false,
-    ttlJitterPct: 0,
-    maxStalePct: undefined,
-    speedup: 1,
-    seed: 1,
-    redisTimeoutMs: DEFAULT_REDIS_TIMEOUT_MS,
-    json: undefined,
-    out: 'results',
-    save: true,
-  };
+/** What a run was asked to do, before per-suite defaults are applied. */
+export interface BenchRequest {
+  /** Values given: scenario fields, then flags over them, in production units. */
+  given: Partial<Settings>;
+  /** Options given as flags (not by the scenario): a flag no selected suite uses gets a note. */
+  flags: OptionKey[];
+  /** Per-suite values pinned by `--rerun` (a snapshot's settings); `given` still overrides them. */
+  pinned: Record<string, Partial<Settings>>;
+  scenario: { name: string; description: string };
+  /** Suites to run, in the registry's order. */
+  suites: string[];
+  /** Whether suites were named on the command line. */
+  suitesGiven: boolean;
+  quiet: boolean;
 }
 
+export type ParsedArgs = { kind: 'help'; text: string } | { kind: 'run'; request: BenchRequest };
+
+const WITH_FLAG = (OPTIONS as readonly OptionSpec[]).filter((o) => o.flag !== undefined);
+const BY_FLAG = new Map(WITH_FLAG.map((o) => [o.flag as string, o]));
+
 /**
- * `stdoutIsTTY` and `cwd` are parameters so tests can pin them; the CLI
- * passes nothing and gets the real terminal and working directory.
+ * `suites` is the registry (names, summaries, defaults), passed in so the
+ * parser knows the suites without loading them. `stdoutIsTTY` and `cwd` are
+ * parameters so tests can pin them.
  */
 export function parseBenchArgs(
   argv: string[],
   env: NodeJS.ProcessEnv,
+  suites: readonly HelpSuite[],
   stdoutIsTTY: boolean = process.stdout.isTTY === true,
   cwd: string = process.cwd(),
 ): ParsedArgs {
   const end = argv.indexOf('--');
   if ((end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h')) {
-    return { kind: 'help', text: helpText() };
+    return { kind: 'help', text: helpText(suites) };
   }
-  const { values, switches, positionals } = tokenize(argv);
-  const rate = values.get('rate');
-  const concurrency = values.get('concurrency');
-  if (rate !== undefined && concurrency !== undefined) {
+  const { values, positionals } = tokenize(argv);
+  if (values.has('rate') && values.has('concurrency')) {
     throw new UsageError(
-      `--rate ${quote(rate)} and --concurrency ${quote(concurrency)} are both given: expected one of them (--rate for an open loop, --concurrency for a closed loop)`,
+      `--rate ${quote(values.get('rate') ?? '')} and --concurrency ${quote(values.get('concurrency') ?? '')} are both given: expected one of them (--rate for an open loop, --concurrency for a closed loop)`,
     );
   }
-
-  const scenario = loadScenario(values.get('scenario') ?? 'default', cwd);
-  const o: BenchOptions = {
-    ...defaultOptions(),
-    ...scenario.overrides,
-    scenario: scenario.name,
-    scenarioDescription: scenario.description,
-    quiet: switches.has('quiet') || (env.CI ?? '') !== '' || !stdoutIsTTY,
+  if (values.has('rerun') && values.has('scenario')) {
+    throw new UsageError(
+      '--rerun and --scenario are both given: expected one of them (a rerun takes its settings from the snapshot)',
+    );
+  }
+  // A rerun takes its settings from the snapshot (applyRerun), not from a scenario file.
+  const scenario = values.has('rerun')
+    ? { name: 'rerun', description: '', values: {} }
+    : loadScenario(values.get('scenario') ?? 'default', cwd);
+  const given: Record<string, unknown> = { ...scenario.values };
+  const flags: OptionKey[] = [];
+  for (const [flag, raw] of values) {
+    const spec = BY_FLAG.get(flag) as OptionSpec;
+    given[spec.key] = spec.parse(`--${flag}`, raw);
+    // A flag picks the loop: it replaces the scenario's choice of the other one.
+    if (spec.replaces !== undefined) delete given[spec.replaces];
+    flags.push(spec.key as OptionKey);
+  }
+  const names = suites.map((s) => s.name);
+  const chosen =
+    positionals.length > 0
+      ? checkSuites(positionals, names, '')
+      : checkSuites(
+          (scenario.values as { suites?: string[] }).suites ?? [],
+          names,
+          `scenario ${scenario.name}.json: field suites: `,
+        );
+  given.suites = chosen;
+  const quiet = given.quiet === true || (env.CI ?? '') !== '' || !stdoutIsTTY;
+  return {
+    kind: 'run',
+    request: {
+      given: given as Partial<Settings>,
+      flags,
+      pinned: {},
+      scenario: { name: scenario.name, description: scenario.description },
+      suites: chosen,
+      suitesGiven: positionals.length > 0,
+      quiet,
+    },
   };
-  const flag = <T>(name: string, parse: (label: string, raw: string) => T): T | undefined => {
-    const raw = values.get(name);
-    return raw === undefined ? undefined : parse(`--${name}`, raw);
-  };
-
-  // Validated now so a bad URL fails before anything starts; kept raw for resolveRedisTarget.
-  const redisUrl = values.get('redis-url');
-  if (redisUrl !== undefined) o.redisUrl = parseRedisUrl(redisUrl, '--redis-url').url;
-  if (positionals.length > 0) o.suites = parseSuites(positionals);
-  applyRules(
-    o,
-    (r) => (r.flag === undefined ? undefined : values.get(r.flag)),
-    (r) => `--${r.flag}`,
-  );
-  // A flag picks the loop: it replaces the scenario's choice of the other one.
-  if (rate !== undefined) o.concurrency = undefined;
-  if (concurrency !== undefined) o.rate = undefined;
-  o.json = flag('json', (l, r) => path(l, r, 'a file path such as run.json')) ?? o.json;
-  o.out = flag('out', (l, r) => path(l, r, 'a directory such as results')) ?? o.out;
-  if (switches.has('no-save')) o.save = false;
-  return { kind: 'run', options: o };
 }
 
-function path(label: string, raw: string, expected: string): string {
-  if (raw.trim() === '') throw new UsageError(`${label} ${quote(raw)}: expected ${expected}`);
-  return raw;
+/** Positional suite names (or a scenario's `suites`) in the registry's order; none means all. */
+export function checkSuites(given: readonly string[], names: readonly string[], prefix: string): string[] {
+  const expected = `expected one of ${names.join(', ')}`;
+  const seen = new Set<string>();
+  for (const name of given) {
+    if (!names.includes(name)) {
+      const hint = suggest(name, names);
+      const mean = hint === undefined ? '' : `did you mean ${hint}? `;
+      throw new UsageError(`${prefix}unknown suite ${quote(name)}: ${mean}${expected}`);
+    }
+    if (seen.has(name)) throw new UsageError(`${prefix}suite ${quote(name)} is given twice: ${expected}, once each`);
+    seen.add(name);
+  }
+  return seen.size === 0 ? [...names] : names.filter((n) => seen.has(n));
 }
-
-const BY_NAME = new Map<string, OptionHelp>(OPTIONS.map((o) => [o.name, o]));
 
 interface Tokens {
+  /** Flag (without `--`) → its text; a switch's text is `true`. */
   values: Map<string, string>;
-  switches: Set<string>;
   positionals: string[];
 }
 
-function tokenize(argv: readonly string[]): Tokens {
-  const tokens: Tokens = { values: new Map(), switches: new Set(), positionals: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') {
-      tokens.positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      tokens.positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const written = eq === -1 ? arg : arg.slice(0, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    const spec = written.startsWith('--') ? BY_NAME.get(written.slice(2)) : undefined;
-    if (spec === undefined) throw unknownOption(written);
-    if (spec.value === undefined) {
-      if (inline !== undefined)
-        throw new UsageError(`${written} ${quote(inline)}: expected ${written} alone, it takes no value`);
-      if (tokens.switches.has(spec.name)) throw new UsageError(`${written} is given twice: expected it once`);
-      tokens.switches.add(spec.name);
-      continue;
-    }
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) {
-        throw new UsageError(
-          `${written} needs a value: expected ${written} ${spec.value}, e.g. ${written} ${spec.example}`,
-        );
-      }
-      value = next;
-      i++;
-    }
-    const previous = tokens.values.get(spec.name);
+function tokenize(argv: string[]): Tokens {
+  const options = Object.fromEntries(
+    WITH_FLAG.map((o) => [
+      o.flag as string,
+      { type: o.type === 'switch' ? ('boolean' as const) : ('string' as const) },
+    ]),
+  );
+  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const result: Tokens = { values: new Map(), positionals: [] };
+  for (const token of tokens) {
+    if (token.kind === 'positional') result.positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = BY_FLAG.get(token.name);
+    if (spec === undefined || !token.rawName.startsWith('--')) throw unknownOption(token.rawName);
+    const written = token.rawName;
+    const value = readValue(spec, written, token.value, token.inlineValue === true);
+    const previous = result.values.get(token.name);
     if (previous !== undefined) {
-      throw new UsageError(`${written} is given twice (${quote(previous)} and ${quote(value)}): expected it once`);
+      throw spec.type === 'switch'
+        ? new UsageError(`${written} is given twice: expected it once`)
+        : new UsageError(`${written} is given twice (${quote(previous)} and ${quote(value)}): expected it once`);
     }
-    tokens.values.set(spec.name, value);
+    result.values.set(token.name, value);
   }
-  return tokens;
+  return result;
+}
+
+function readValue(spec: OptionSpec, written: string, value: string | undefined, inline: boolean): string {
+  if (spec.type === 'switch') {
+    if (value !== undefined)
+      throw new UsageError(`${written} ${quote(value)}: expected ${written} alone, it takes no value`);
+    return 'true';
+  }
+  // parseArgs takes the next word as the value even when it is the next flag.
+  if (value === undefined || (!inline && value.startsWith('--'))) {
+    throw new UsageError(
+      `${written} needs a value: expected ${written} ${spec.metavar ?? 'VALUE'}, e.g. ${written} ${spec.example ?? ''}`.trimEnd(),
+    );
+  }
+  return value;
 }
 
 function unknownOption(written: string): UsageError {
   const shown = /^-{1,2}[\w-]*$/.test(written) ? written : quote(written);
   const hint = suggest(
     written.replace(/^-+/, ''),
-    OPTIONS.map((o) => o.name),
+    WITH_FLAG.map((o) => o.flag as string),
   );
   const tail = hint === undefined ? 'see --help for the options' : `did you mean --${hint}?`;
   return new UsageError(`unknown option ${shown}: ${tail}`);
+}
+
+/** The one-line note for flags that none of the selected suites uses. */
+export function unusedFlagsNote(request: BenchRequest, uses: (suite: string) => readonly string[]): string | undefined {
+  const used = new Set(request.suites.flatMap(uses));
+  const unused = request.flags.filter((key) => {
+    const spec = OPTIONS.find((o) => o.key === key) as OptionSpec;
+    return spec.scope === 'suite' && !used.has(key);
+  });
+  if (unused.length === 0) return undefined;
+  const names = unused.map((key) => displayName(OPTIONS.find((o) => o.key === key) as OptionSpec)).join(', ');
+  return `note: ${names} ${unused.length === 1 ? 'is' : 'are'} not used by the selected suites (${request.suites.join(', ')}); ignored`;
 }

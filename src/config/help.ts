@@ -1,77 +1,19 @@
 /**
- * `--help`. The option table here is also what `parseBenchArgs` recognises,
- * so the help cannot list a flag the parser does not know, or miss one.
+ * `--help`, derived from the option table and the suites' own records: each
+ * option with its real default per suite, so the help cannot drift from what
+ * runs.
  */
+import { displayName, type OptionSpec } from './option.ts';
+import { OPTIONS, type OptionKey, type Settings } from './options.ts';
 import { listScenarios } from './scenario.ts';
 
-export interface OptionHelp {
-  /** Without the leading `--`. */
+/** What the help needs of a suite: the registry passes its records in. */
+export interface HelpSuite {
   name: string;
-  /** Metavariable for a flag that takes a value; undefined for a switch. */
-  value: string | undefined;
-  meaning: string;
-  default: string;
-  example: string;
+  summary: string;
+  uses: readonly OptionKey[];
+  defaults: Partial<Settings>;
 }
-
-const option = (name: string, value: string | undefined, meaning: string, dflt: string, example: string) => ({
-  name,
-  value,
-  meaning,
-  default: dflt,
-  example,
-});
-
-export const OPTIONS: readonly OptionHelp[] = [
-  option(
-    'redis-url',
-    'URL',
-    'redis:// or rediss:// with user, password, db',
-    'REDIS_URL, else REDIS_HOST..., else a throwaway redis-server',
-    'redis://127.0.0.1:6379/0',
-  ),
-  option('scenario', 'NAME|FILE', 'workload preset; flags override its fields', 'default', 'product-catalogue'),
-  option('keys', 'N', 'rows in the source and size of the key space (1 to 10000000)', '10000', '100000'),
-  option('dist', 'D', 'read key distribution: uniform, zipf:S, hotspot:F:Q', 'zipf:0.99', 'hotspot:0.2:0.8'),
-  option('ttl', 'LIST', 'TTLs to try: 0 (no cache), durations, none (no expiry)', "suite's own", '0,250ms,2s,none'),
-  option('rate', 'R', 'open-loop Poisson reads/s', "suite's own", '500'),
-  option('concurrency', 'N', 'closed loop with N requests in flight instead of --rate', '-', '8'),
-  option('duration', 'D', 'measured time per run', "suite's own", '5s'),
-  option('warmup', 'D', 'unmeasured warm-up per run', "suite's own", '2s'),
-  option(
-    'source-latency',
-    'D|DIST',
-    'delay per source query: D, uniform:A:B, exp:MEAN',
-    '1ms (stampede: 10ms)',
-    'uniform:1ms:5ms',
-  ),
-  option('write-rate', 'R', 'source row updates/s', "suite's own", '20'),
-  option('invalidation', 'LIST', 'ttl, delete, write-through', "suite's own", 'ttl,delete'),
-  option('stampede', 'LIST', 'none, single-flight, lock, xfetch[:BETA]', "suite's own", 'none,xfetch:1.5'),
-  option('ttl-jitter', 'PCT', 'spread each TTL by up to +/-PCT', '0', '10%'),
-  option('max-stale', 'PCT', 'advise the best-hit-ratio TTL whose stale reads stay within PCT', '-', '1%'),
-  option(
-    'speedup',
-    'K',
-    'run production units K times faster: rates x K, TTLs and durations / K, source latency as is',
-    '1',
-    '60',
-  ),
-  option('seed', 'N', 'seed of every random choice (0 to 4294967295)', '1', '42'),
-  option('redis-timeout', 'D', 'per-command Redis timeout before a read falls back to the source', '500ms', '200ms'),
-  option('json', 'FILE', 'also write the snapshot to FILE', '-', 'run.json'),
-  option('out', 'DIR', 'where snapshots go', 'results', 'results'),
-  option('no-save', undefined, 'write no snapshot', '-', '--no-save'),
-  option('quiet', undefined, 'tables only, no progress (also when stdout is not a TTY or CI is set)', '-', '--quiet'),
-  option('help', undefined, 'this text (also -h)', '-', '--help'),
-];
-
-const SUITES: readonly [string, string][] = [
-  ['read-path', 'cached vs uncached read latency (one at a time, or N in flight with --concurrency)'],
-  ['ttl-sweep', 'hit ratio, latency and source load per TTL'],
-  ['freshness', 'stale reads per TTL and invalidation strategy'],
-  ['stampede', 'source loads per expiry per strategy'],
-];
 
 const ENVIRONMENT: readonly [string, string][] = [
   ['REDIS_URL', 'Redis to use when --redis-url is not given'],
@@ -82,27 +24,71 @@ const ENVIRONMENT: readonly [string, string][] = [
   ['DEBUG', 'when set, errors print their stack trace'],
 ];
 
+const WIDTH = 100;
+
+/** Rows of cells in aligned columns; the last cell wraps at WIDTH, continuing under itself. */
 function columns(rows: readonly (readonly string[])[], indent = '  '): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  return rows.map((row) =>
-    (indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).trimEnd(),
-  );
+  return rows.flatMap((row) => {
+    const lead =
+      indent +
+      row
+        .slice(0, -1)
+        .map((cell, i) => `${cell.padEnd(widths[i] ?? 0)}  `)
+        .join('');
+    return wrap(row[row.length - 1] ?? '', Math.max(30, WIDTH - lead.length))
+      .map((line, i) => (i === 0 ? lead : ' '.repeat(lead.length)) + line)
+      .map((line) => line.trimEnd());
+  });
 }
 
-export function helpText(): string {
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/** `10000`, or per suite where they differ: `ttl-sweep 0,100ms,2s,none; stampede 250ms`. */
+export function defaultText(o: OptionSpec, suites: readonly HelpSuite[]): string {
+  const own = (value: unknown) => (value === undefined ? (o.defaultText ?? '-') : o.format(value));
+  if (o.scope === 'run') return o.defaultText ?? own(o.default);
+  const bySuite = new Map<string, string[]>();
+  for (const s of suites.filter((s) => s.uses.includes(o.key as OptionKey))) {
+    const text = own(s.defaults[o.key as OptionKey] ?? o.default);
+    bySuite.set(text, [...(bySuite.get(text) ?? []), s.name]);
+  }
+  if (bySuite.size === 0) return own(o.default);
+  if (bySuite.size === 1) return [...bySuite.keys()][0] as string;
+  return [...bySuite].map(([text, names]) => `${names.join(', ')} ${text}`).join('; ');
+}
+
+export function helpText(suites: readonly HelpSuite[]): string {
   // Two lines per option keep the text inside 100 columns.
-  const options = OPTIONS.flatMap((o) => [
-    [`--${o.name}${o.value === undefined ? '' : ` ${o.value}`}`, o.meaning],
-    ['', `default ${o.default}${o.value === undefined ? '' : `, e.g. --${o.name} ${o.example}`}`],
-  ]);
+  const flagged = (OPTIONS as readonly OptionSpec[]).filter((o) => o.flag !== undefined);
+  const options = flagged.flatMap((o) => {
+    const usage = o.type === 'switch' ? displayName(o) : `${displayName(o)} ${o.metavar ?? 'VALUE'}`;
+    const example = o.type === 'switch' || o.example === undefined ? '' : `, e.g. ${displayName(o)} ${o.example}`;
+    // A switch is off unless given: no default line.
+    if (o.type === 'switch') return [[usage, o.help]];
+    return [
+      [usage, o.help],
+      ['', `default ${defaultText(o, suites)}${example}`],
+    ];
+  });
   const scenarios = listScenarios().map((s) => [s.name, s.description]);
   return [
     'Usage: npm run bench -- [SUITE ...] [OPTIONS]',
     '',
-    'Measures what caching reads in Redis buys and which TTL to use. With no SUITE, runs all four.',
+    `Measures what caching reads in Redis buys and which TTL to use. With no SUITE, runs all ${suites.length}.`,
     '',
     'Suites:',
-    ...columns(SUITES),
+    ...columns(suites.map((s) => [s.name, s.summary])),
     '',
     'Options (--name VALUE or --name=VALUE; durations take us, ms, s, m, h; rates are per second):',
     ...columns(options),
@@ -124,6 +110,7 @@ export function helpText(): string {
     '  npm run bench',
     '  npm run bench -- ttl-sweep --ttl 0,1s,10s,none --dist zipf:1.1 --max-stale 1%',
     '  npm run bench -- --scenario product-catalogue --redis-url redis://127.0.0.1:6379 --quiet',
+    '  npm run bench -- --rerun results/default/2026-11-25T20-22-28Z.json',
     '',
   ].join('\n');
 }

@@ -1,96 +1,56 @@
 /**
  * `--scenario NAME|FILE`: a JSON workload preset whose fields use the same
  * syntax as the flags, so a scenario reads like the command line it replaces.
+ * Its schema is derived from the option table: every option with a scenario
+ * field, plus `description`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
-import { applyRules } from './optionRules.ts';
+import { quote, suggest } from './messages.ts';
+import { fieldOf, type OptionSpec } from './option.ts';
+import { OPTIONS, type Settings } from './options.ts';
 import { redactUrl } from './redisTarget.ts';
-import type { BenchOptions } from './types.ts';
-import { parseSuites, quote, suggest } from './values.ts';
 
 /** Resolved from this file, not the cwd, so `--scenario default` works from any directory. */
 export const SCENARIO_DIR = fileURLToPath(new URL('../../bench/scenarios/', import.meta.url));
 
-export type ScenarioOverrides = Partial<
-  Pick<
-    BenchOptions,
-    | 'suites'
-    | 'keys'
-    | 'dist'
-    | 'writeDist'
-    | 'ttl'
-    | 'rate'
-    | 'concurrency'
-    | 'durationMs'
-    | 'warmupMs'
-    | 'sourceLatency'
-    | 'writeRate'
-    | 'invalidation'
-    | 'stampede'
-    | 'slidingTtl'
-    | 'ttlJitterPct'
-    | 'maxStalePct'
-    | 'speedup'
-    | 'seed'
-  >
->;
-
 export interface Scenario {
   name: string;
   description: string;
-  overrides: ScenarioOverrides;
+  /** The fields it sets, parsed. */
+  values: Partial<Settings>;
 }
 
-/** Each field with the example shown when its type is wrong. */
-const FIELDS = {
-  description: [z.string(), '"10,000 products, zipf reads"'],
-  suites: [z.array(z.string()), '["ttl-sweep", "freshness"]'],
-  keys: [z.number(), '10000'],
-  dist: [z.string(), '"zipf:0.99"'],
-  writeDist: [z.string(), '"uniform"'],
-  ttl: [z.string(), '"0,2s,none"'],
-  rate: [z.number(), '300'],
-  concurrency: [z.number(), '8'],
-  duration: [z.string(), '"5s"'],
-  warmup: [z.string(), '"2s"'],
-  sourceLatency: [z.string(), '"2ms"'],
-  writeRate: [z.number(), '2'],
-  invalidation: [z.string(), '"ttl,delete"'],
-  stampede: [z.string(), '"none,single-flight"'],
-  slidingTtl: [z.boolean(), 'true'],
-  ttlJitter: [z.number(), '10'],
-  maxStale: [z.number(), '1'],
-  speedup: [z.number(), '60'],
-  seed: [z.number(), '1'],
+const FIELDS = new Map<string, OptionSpec>(
+  (OPTIONS as readonly OptionSpec[]).flatMap((o) => {
+    const field = fieldOf(o);
+    return field === undefined ? [] : [[field, o] as const];
+  }),
+);
+const FIELD_NAMES = ['description', ...FIELDS.keys()];
+
+const JSON_TYPE = {
+  number: () => z.number(),
+  string: () => z.string(),
+  switch: () => z.boolean(),
+  list: () => z.array(z.string()),
 } as const;
-type FieldName = keyof typeof FIELDS;
-const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
 const schema = z.strictObject({
-  description: FIELDS.description[0],
-  suites: FIELDS.suites[0].optional(),
-  keys: FIELDS.keys[0].optional(),
-  dist: FIELDS.dist[0].optional(),
-  writeDist: FIELDS.writeDist[0].optional(),
-  ttl: FIELDS.ttl[0].optional(),
-  rate: FIELDS.rate[0].optional(),
-  concurrency: FIELDS.concurrency[0].optional(),
-  duration: FIELDS.duration[0].optional(),
-  warmup: FIELDS.warmup[0].optional(),
-  sourceLatency: FIELDS.sourceLatency[0].optional(),
-  writeRate: FIELDS.writeRate[0].optional(),
-  invalidation: FIELDS.invalidation[0].optional(),
-  stampede: FIELDS.stampede[0].optional(),
-  slidingTtl: FIELDS.slidingTtl[0].optional(),
-  ttlJitter: FIELDS.ttlJitter[0].optional(),
-  maxStale: FIELDS.maxStale[0].optional(),
-  speedup: FIELDS.speedup[0].optional(),
-  seed: FIELDS.seed[0].optional(),
+  description: z.string(),
+  ...Object.fromEntries([...FIELDS].map(([field, o]) => [field, JSON_TYPE[o.type]().optional()])),
 });
+
+/** A field's example as JSON, for messages: `10000`, `"zipf:0.99"`, `true`, `["ttl-sweep"]`. */
+function exampleOf(o: OptionSpec): string {
+  if (o.type === 'switch') return 'true';
+  if (o.type === 'list') return '["ttl-sweep", "freshness"]';
+  const example = o.example ?? (o.default === undefined ? '' : o.format(o.default));
+  return o.type === 'number' ? example.replace(/%$/, '') : JSON.stringify(example);
+}
 
 function presetNames(): string[] {
   try {
@@ -147,25 +107,23 @@ export function parseScenario(name: string, shown: string, text: string): Scenar
   }
   const result = schema.safeParse(json);
   if (!result.success) throw new UsageError(`${where}: ${describeIssue(result.error.issues, json)}`);
-  const s = result.data;
-  if (s.description.trim() === '' || /[\r\n]/.test(s.description)) {
-    throw new UsageError(`${where}: field description ${quote(s.description)}: expected one non-empty line of text`);
+  const { description, ...fields } = result.data as { description: string } & Record<string, unknown>;
+  if (description.trim() === '' || /[\r\n]/.test(description)) {
+    throw new UsageError(`${where}: field description ${quote(description)}: expected one non-empty line of text`);
   }
-  const o: ScenarioOverrides = {};
-  if (s.suites !== undefined) o.suites = parseSuites(s.suites, `${where}: field suites: `);
-  if (s.slidingTtl !== undefined) o.slidingTtl = s.slidingTtl;
-  const fields = s as Record<string, unknown>;
-  applyRules(
-    o,
-    (r) => (r.field === undefined || fields[r.field] === undefined ? undefined : String(fields[r.field])),
-    (r) => `${where}: field ${r.field}`,
-  );
-  if (o.rate !== undefined && o.concurrency !== undefined) {
+  const values: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    const o = FIELDS.get(field) as OptionSpec;
+    if (value === undefined) continue;
+    const raw = Array.isArray(value) ? value.join(',') : String(value);
+    values[o.key] = o.parse(`${where}: field ${field}`, raw);
+  }
+  if (values.rate !== undefined && values.concurrency !== undefined) {
     throw new UsageError(
       `${where}: fields rate and concurrency are both set: expected one of them (open or closed loop)`,
     );
   }
-  return { name, description: s.description, overrides: o };
+  return { name, description, values: values as Partial<Settings> };
 }
 
 function describeIssue(issues: readonly z.core.$ZodIssue[], json: unknown): string {
@@ -180,14 +138,15 @@ function describeIssue(issues: readonly z.core.$ZodIssue[], json: unknown): stri
   const [field, ...rest] = issue.path.map(String);
   if (field === undefined) return `expected a JSON object with a "description" field, got ${typeName(json)}`;
   const value = issue.path.reduce<unknown>((v, key) => (v as Record<PropertyKey, unknown>)?.[key], json);
-  const spec = FIELDS[field as FieldName];
+  const spec = FIELDS.get(field);
+  const example = field === 'description' ? '"10,000 products, zipf reads"' : spec ? exampleOf(spec) : '';
   const path = [field, ...rest.map((index) => `[${index}]`)].join('');
-  if (value === undefined) return `missing field ${field}: expected a string such as ${spec?.[1]}`;
+  if (value === undefined) return `missing field ${field}: expected a string such as ${example}`;
   const expected = rest.length > 0 ? 'a string' : `${issue.code === 'invalid_type' ? issue.expected : 'a value'}`;
-  const example = rest.length > 0 || spec === undefined ? '' : ` such as ${spec[1]}`;
+  const such = rest.length > 0 || example === '' ? '' : ` such as ${example}`;
   const shown = redactUrl(JSON.stringify(value) ?? String(value)).slice(0, 80);
   const type = value === null ? '' : ` (${typeName(value)})`;
-  return `field ${path} is ${shown}${type}: expected ${article(expected)}${example}`;
+  return `field ${path} is ${shown}${type}: expected ${article(expected)}${such}`;
 }
 
 function typeName(value: unknown): string {

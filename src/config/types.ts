@@ -1,14 +1,11 @@
 /**
- * The resolved options of one run, after flags, scenario and defaults are
- * merged and validated. Units are the *production* units the user wrote;
- * `toRunUnits` applies `--speedup`.
+ * The value types options take. The options themselves, with their flags,
+ * scenario fields, parsers, defaults and help, are declared once in
+ * `options.ts`; their resolved record, `Settings`, is derived from there.
  */
 
 /** `0` means no cache (reads go straight to the source), `null` means no expiry. */
 export type TtlMs = number | null;
-
-export type SuiteName = 'read-path' | 'ttl-sweep' | 'freshness' | 'stampede';
-export const SUITE_NAMES: readonly SuiteName[] = ['read-path', 'ttl-sweep', 'freshness', 'stampede'];
 
 export type KeyDistribution =
   | { kind: 'uniform' }
@@ -29,37 +26,6 @@ export type StampedeStrategy =
   | { kind: 'lock' }
   | { kind: 'xfetch'; beta: number };
 
-export interface BenchOptions {
-  suites: SuiteName[];
-  /** Raw `--redis-url`; the target is resolved with the environment by `resolveRedisTarget`. */
-  redisUrl: string | undefined;
-  scenario: string;
-  scenarioDescription: string | undefined;
-  keys: number;
-  dist: KeyDistribution;
-  /** Distribution of written keys; the read distribution unless a scenario says otherwise. */
-  writeDist: KeyDistribution | undefined;
-  /** Each `undefined` below means "the suite's own default". */
-  ttl: TtlMs[] | undefined;
-  rate: number | undefined;
-  concurrency: number | undefined;
-  durationMs: number | undefined;
-  warmupMs: number | undefined;
-  /** Delay per source query; `undefined` means the suite's own (1 ms; 10 ms for stampede). */
-  sourceLatency: LatencySpec | undefined;
-  writeRate: number | undefined;
-  invalidation: Invalidation[] | undefined;
-  stampede: StampedeStrategy[] | undefined;
-  /** Refresh the TTL on every hit (GETEX ... PX), as a session store does. */
-  slidingTtl: boolean;
-  ttlJitterPct: number;
-  maxStalePct: number | undefined;
-  speedup: number;
-  seed: number;
-  /** Per-command Redis timeout (`--redis-timeout`): how long a read waits on Redis before it falls back to the source. Not scaled by `--speedup`. */
-  redisTimeoutMs: number;
-  json: string | undefined;
-  out: string;
-  save: boolean;
-  quiet: boolean;
-}
+/** How sleeps end on time: a timer thread (default, light) or a spinning event loop (punctual, a whole core). */
+export type TimerMode = 'thread' | 'spin';
+export const TIMER_MODES: readonly TimerMode[] = ['thread', 'spin'];

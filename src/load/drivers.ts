@@ -23,8 +23,14 @@ export interface LoadWindow {
 export interface RequestHooks<T> {
   /** The request itself; `index` counts every request sent, warm-up included. */
   send(index: number): Promise<T>;
-  /** Called when a request completes, with its latency in ms and whether it was sent in the measured window. */
-  done(result: T, latencyMs: number, measured: boolean): void;
+  /**
+   * Called when a request completes: `latencyMs` from its intended send time
+   * (open loop) or its send (closed loop), `serviceMs` from when it really
+   * left, and whether it was sent in the measured window.
+   */
+  done(result: T, latencyMs: number, serviceMs: number, measured: boolean): void;
+  /** Open loop: called for every measured send with how late it left its intended time, in ms. */
+  onSent?(latenessMs: number): void;
   /** Called once when the measured window opens (e.g. to read server counters). */
   onMeasureStart?(): void | Promise<void>;
   /** Progress in [0, 1] of warm-up plus measurement, called now and then. */
@@ -41,6 +47,8 @@ export interface DriverReport {
   achievedRate: number;
   /** Measured requests that left more than LATE_MS after their intended time. */
   lateSends: number;
+  /** Measured requests that left more than VERY_LATE_MS late: the harness, not the system, set the pace. */
+  veryLateSends: number;
   /** Requests that threw (the service should not throw; a throw is counted, not fatal). */
   errors: number;
   measuredWindowMs: number;
@@ -48,83 +56,147 @@ export interface DriverReport {
 
 /** A send later than this after its intended time counts as late. */
 export const LATE_MS = 1;
+/** A send this late means the harness could not keep the schedule. */
+export const VERY_LATE_MS = 5;
 
-export async function runOpenLoop<T>(
+/** When each request of an open loop is meant to leave, ms on the driver's clock; undefined when there are no more. */
+export type Schedule = (previous: number) => number | undefined;
+
+/** Poisson arrivals at `rate` per second: exponential gaps drawn from `rng`. */
+export function poissonSchedule(rate: number, rng: Rng): Schedule {
+  const meanGapMs = 1000 / rate;
+  return (previous) => previous + rng.exponential(meanGapMs);
+}
+
+export function runOpenLoop<T>(
   rate: number,
   window: LoadWindow,
   rng: Rng,
   hooks: RequestHooks<T>,
   clock: Clock = realClock,
 ): Promise<DriverReport> {
-  const meanGapMs = 1000 / rate;
-  const start = clock.now();
-  const measureFrom = start + window.warmupMs;
-  const end = measureFrom + window.durationMs;
-  // In-flight requests are counted, not kept: the loop must stay cheap at tens of thousands per second.
-  let pending = 0;
-  let drained: (() => void) | undefined;
-  const settle = () => {
-    if (--pending === 0) drained?.();
-  };
-  let lastSent = measureFrom;
-  let intended = start + rng.exponential(meanGapMs);
-  let index = 0;
-  let measured = 0;
-  let late = 0;
-  let errors = 0;
-  let windowOpened = false;
-  let lastProgress = start;
+  return runScheduled(poissonSchedule(rate, rng), rate, window, hooks, clock);
+}
 
-  while (intended < end && !hooks.signal?.aborted) {
+/**
+ * An open loop over any schedule (Poisson, or a trace's timestamps): every
+ * request due is sent at once, each timed from its intended time.
+ */
+export async function runScheduled<T>(
+  schedule: Schedule,
+  targetRate: number | null,
+  window: LoadWindow,
+  hooks: RequestHooks<T>,
+  clock: Clock = realClock,
+): Promise<DriverReport> {
+  const loop = new OpenLoop(window, hooks, clock);
+  let intended = schedule(loop.start);
+  while (intended !== undefined && intended < loop.end && !hooks.signal?.aborted) {
     const now = clock.now();
     if (intended > now) {
       await clock.sleepUntil(intended);
       continue;
     }
-    const inWindow = intended >= measureFrom;
-    if (inWindow && !windowOpened) {
-      windowOpened = true;
-      await hooks.onMeasureStart?.();
-    }
+    // Awaited only once, when the measured window opens: the send itself stays synchronous.
+    if (loop.opens(intended)) await loop.openWindow();
+    loop.send(intended, now);
+    intended = schedule(intended);
+  }
+  return loop.finish(targetRate);
+}
+
+/** The bookkeeping of one open loop: what was sent when, what is still in flight. */
+class OpenLoop<T> {
+  readonly start: number;
+  readonly end: number;
+  readonly measureFrom: number;
+  // In-flight requests are counted, not kept: the loop must stay cheap at tens of thousands per second.
+  private pending = 0;
+  private drained: (() => void) | undefined;
+  private lastSent: number;
+  private index = 0;
+  private measured = 0;
+  private late = 0;
+  private veryLate = 0;
+  private errors = 0;
+  private windowOpened = false;
+  private lastProgress: number;
+
+  constructor(
+    private readonly window: LoadWindow,
+    private readonly hooks: RequestHooks<T>,
+    private readonly clock: Clock,
+  ) {
+    this.start = clock.now();
+    this.measureFrom = this.start + window.warmupMs;
+    this.end = this.measureFrom + window.durationMs;
+    this.lastSent = this.measureFrom;
+    this.lastProgress = this.start;
+  }
+
+  private readonly settle = () => {
+    if (--this.pending === 0) this.drained?.();
+  };
+
+  /** Whether sending at `intended` opens the measured window. */
+  opens(intended: number): boolean {
+    return !this.windowOpened && intended >= this.measureFrom;
+  }
+
+  async openWindow(): Promise<void> {
+    this.windowOpened = true;
+    await this.hooks.onMeasureStart?.();
+  }
+
+  send(intended: number, now: number): void {
+    const { hooks, clock } = this;
+    const inWindow = intended >= this.measureFrom;
     if (inWindow) {
-      measured++;
-      lastSent = now;
-      if (now - intended > LATE_MS) late++;
+      this.measured++;
+      this.lastSent = now;
+      const lateness = now - intended;
+      if (lateness > LATE_MS) this.late++;
+      if (lateness > VERY_LATE_MS) this.veryLate++;
+      hooks.onSent?.(lateness);
     }
-    const sentFor = intended;
-    pending++;
-    hooks.send(index++).then(
+    this.pending++;
+    hooks.send(this.index++).then(
       (result) => {
-        hooks.done(result, clock.now() - sentFor, inWindow);
-        settle();
+        const doneAt = clock.now();
+        hooks.done(result, doneAt - intended, doneAt - now, inWindow);
+        this.settle();
       },
       () => {
-        errors++;
-        settle();
+        this.errors++;
+        this.settle();
       },
     );
-    intended += rng.exponential(meanGapMs);
-    if (hooks.onProgress && now - lastProgress > 100) {
-      lastProgress = now;
-      hooks.onProgress((now - start) / (end - start));
+    if (hooks.onProgress && now - this.lastProgress > 100) {
+      this.lastProgress = now;
+      hooks.onProgress((now - this.start) / (this.end - this.start));
     }
   }
-  if (!windowOpened && !hooks.signal?.aborted) await hooks.onMeasureStart?.();
-  // A driver that fell behind sent its last measured request after the window closed:
-  // the rate it achieved is over the time it really took.
-  const measuredWindowMs = hooks.signal?.aborted
-    ? measuredSpan(clock.now(), measureFrom, window.durationMs)
-    : Math.max(window.durationMs, lastSent - measureFrom);
-  if (pending > 0) await new Promise<void>((resolve) => (drained = resolve));
-  return {
-    mode: 'open',
-    targetRate: rate,
-    measuredRequests: measured,
-    achievedRate: measured / (measuredWindowMs / 1000),
-    lateSends: late,
-    errors,
-    measuredWindowMs,
-  };
+
+  async finish(targetRate: number | null): Promise<DriverReport> {
+    const { hooks, clock, window } = this;
+    if (!this.windowOpened && !hooks.signal?.aborted) await hooks.onMeasureStart?.();
+    // A driver that fell behind sent its last measured request after the window closed:
+    // the rate it achieved is over the time it really took.
+    const measuredWindowMs = hooks.signal?.aborted
+      ? measuredSpan(clock.now(), this.measureFrom, window.durationMs)
+      : Math.max(window.durationMs, this.lastSent - this.measureFrom);
+    if (this.pending > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    return {
+      mode: 'open',
+      targetRate,
+      measuredRequests: this.measured,
+      achievedRate: this.measured / (measuredWindowMs / 1000),
+      lateSends: this.late,
+      veryLateSends: this.veryLate,
+      errors: this.errors,
+      measuredWindowMs,
+    };
+  }
 }
 
 export async function runClosedLoop<T>(
@@ -153,7 +225,8 @@ export async function runClosedLoop<T>(
       const sentAt = clock.now();
       try {
         const result = await hooks.send(index++);
-        hooks.done(result, clock.now() - sentAt, inWindow);
+        const ms = clock.now() - sentAt;
+        hooks.done(result, ms, ms, inWindow);
       } catch {
         errors++;
       }
@@ -171,6 +244,7 @@ export async function runClosedLoop<T>(
     measuredRequests: measured,
     achievedRate: measured / (measuredWindowMs / 1000),
     lateSends: 0,
+    veryLateSends: 0,
     errors,
     measuredWindowMs,
   };

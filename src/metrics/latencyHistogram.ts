@@ -4,10 +4,19 @@
  * base64 form goes into the snapshot so any percentile can be recomputed and
  * runs can be merged (`decodeFromCompressedBase64` + `add`).
  */
-import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../types.ts';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 
 export type { Histogram };
+
+export interface LatencySummary {
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  samples: number;
+}
 
 const MAX_TRACKABLE_US = 60_000_000;
 
@@ -43,4 +52,14 @@ export function summarize(histogram: Histogram): LatencySummary {
 
 export function encodeHistogram(histogram: Histogram): string {
   return encodeIntoCompressedBase64(histogram);
+}
+
+/** A percentile in ms, null for an empty histogram. */
+export function percentileMs(histogram: Histogram, percentile: number): number | null {
+  return histogram.totalCount === 0 ? null : histogram.getValueAtPercentile(percentile) / 1000;
+}
+
+/** The inverse of `encodeHistogram`, for reading a snapshot's `histogram` back. Throws on text that is not one. */
+export function decodeHistogram(base64: string): Histogram {
+  return decodeFromCompressedBase64(base64, 32, false);
 }

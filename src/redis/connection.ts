@@ -100,6 +100,7 @@ function firstWord(message: string): string {
   return message.trim().split(/\s+/)[0] ?? 'refused';
 }
 
+/** `promise`, or a rejection with code ETIMEDOUT after `ms` (also used by the database sources). */
 export function withDeadline<T>(
   promise: Promise<T>,
   ms: number,

@@ -22,7 +22,7 @@ export class GuardedConnection {
   /** The current client, without node-redis's per-command timeout; replaced after a stall, so read it per command. */
   client: RedisClient;
   private base: RedisClient;
-  /** Stalls detected: each one destroyed the connection and opened another. */
+  /** Stalls detected: each one destroyed the connection and opened another (the cache stores report them). */
   stalls = 0;
   private readonly sentAt = new Float64Array(RING);
   private sent = 0;

@@ -42,7 +42,9 @@ export async function deleteByPrefix(client: RedisClient, prefix: string): Promi
  * script may name both). A key without braces becomes `<key>:lock{<key>}`:
  * its hash tag is the whole data key, so it hashes exactly like the untagged
  * data key, and it still starts with the data key, so the run-prefix cleanup
- * (SCAN MATCH prefix*) finds it. A key with a hash tag keeps it (`<key>:lock`).
+ * (SCAN MATCH prefix*) finds it; `{<key>}:lock` hashes the same but starts
+ * with `{`, outside the prefix, where cleanup and the tests' key checks never
+ * look. A key with a hash tag keeps it (`<key>:lock`).
  */
 export function lockKeyFor(dataKey: string): string {
   if (hashTagBounds(dataKey) !== undefined) return `${dataKey}:lock`;

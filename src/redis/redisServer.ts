@@ -67,36 +67,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   }
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'cab-redis-'));
-  const portArgs = options.tls
-    ? [
-        '--port',
-        '0',
-        '--tls-port',
-        String(port),
-        '--tls-cert-file',
-        options.tls.certFile,
-        '--tls-key-file',
-        options.tls.keyFile,
-        '--tls-ca-cert-file',
-        options.tls.caFile,
-        '--tls-auth-clients',
-        'no',
-      ]
-    : ['--port', String(port)];
-  const args = [
-    ...portArgs,
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
-    '--daemonize',
-    'no',
-    ...(options.args ?? []),
-  ];
+  const args = serverArgs(options, port, dir);
   let child: ChildProcess | undefined;
   const launch = async () => {
     const launched = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -125,6 +96,40 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Keeps nothing on disk, listens on loopback only; TLS replaces the plain port when asked. */
+function serverArgs(options: RedisServerOptions, port: number, dir: string): string[] {
+  const portArgs = options.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        options.tls.certFile,
+        '--tls-key-file',
+        options.tls.keyFile,
+        '--tls-ca-cert-file',
+        options.tls.caFile,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
+  return [
+    ...portArgs,
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    ...(options.args ?? []),
+  ];
 }
 
 /** Resolves once the server logs that it accepts connections and its port answers. */

@@ -20,6 +20,7 @@ import { type KeyspaceCounts, readKeyspaceCounts } from './serverStats.ts';
 export interface RedisSession {
   mode: 'standalone';
   client: RedisClient;
+  /** Where Redis is, with credentials: for another process of the run (the lock example's contenders). */
   target: RedisUrlTarget;
   /** Where Redis is, password redacted; "throwaway redis-server on :PORT" when started here. */
   display: string;
@@ -32,7 +33,7 @@ export interface RedisSession {
   store: CacheStore;
   /** INFO stats hits and misses (readKeyspaceCounts on `client`). */
   keyspaceCounts(): Promise<KeyspaceCounts | null>;
-  /** Opens another client to the same server (e.g. the raw GET baseline, a writer). */
+  /** Opens another client to the same server (the stream example's consumers); closed with the session. */
   connectAnother(options?: ConnectOptions): Promise<RedisClient>;
   /**
    * Removes the run's keys, closes the clients and stops a throwaway server.
@@ -42,42 +43,16 @@ export interface RedisSession {
 }
 
 export async function openRedisSession(target: RedisTarget, options: ConnectOptions = {}): Promise<RedisSession> {
-  let started: RedisServerHandle | undefined;
-  let urlTarget: RedisUrlTarget;
-  if (target.kind === 'throwaway') {
-    started = await startRedisServer();
-    urlTarget = parseRedisUrl(started.url, '--redis-url');
-  } else {
-    urlTarget = target;
-  }
-  const clients: RedisClient[] = [];
-  let client: RedisClient;
-  try {
-    client = await connectRedis(urlTarget, options);
-  } catch (error) {
-    await started?.stop();
-    throw error;
-  }
-  clients.push(client);
-  let reads: GuardedConnection;
-  try {
-    reads = new GuardedConnection(
-      await connectRedis(urlTarget, options),
-      options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-      options.onError,
-    );
-  } catch (error) {
-    client.destroy();
-    await started?.stop();
-    throw error;
-  }
+  const started = target.kind === 'throwaway' ? await startRedisServer() : undefined;
+  const urlTarget = started ? parseRedisUrl(started.url, '--redis-url') : (target as RedisUrlTarget);
+  const { client, reads } = await connectBoth(urlTarget, options, started);
+  const clients: RedisClient[] = [client];
   const prefix = newRunPrefix();
   const server = await serverVersion(client);
-  let closing: Promise<{ removedKeys: number }> | undefined;
+  let closing: Promise<{ removedKeys: number; error?: string }> | undefined;
   return {
     mode: 'standalone',
     client,
-    target: urlTarget,
     display: started ? `throwaway redis-server on 127.0.0.1:${started.port}` : urlTarget.display,
     throwaway: started !== undefined,
     prefix,
@@ -85,32 +60,57 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
     reads,
     store: new SingleServerStore(reads),
     keyspaceCounts: () => readKeyspaceCounts(client),
+    target: urlTarget,
     async connectAnother(more = {}) {
       const extra = await connectRedis(urlTarget, { ...options, ...more });
       clients.push(extra);
       return extra;
     },
     close() {
-      closing ??= (async () => {
-        let removedKeys = 0;
-        let error: string | undefined;
-        try {
-          // A throwaway server is stopped whole; a user's server keeps everything but our prefix.
-          // After a restart mid-run the client may still be reconnecting: give it a moment.
-          if (!started && (await ready(client, 3000))) removedKeys = await deleteByPrefix(client, prefix);
-          else if (!started) error = 'Redis was not reachable at the end of the run';
-        } catch (cause) {
-          error = cause instanceof Error ? cause.message : String(cause);
-        } finally {
-          reads.close();
-          for (const c of clients) c.destroy();
-          await started?.stop();
-        }
-        return error === undefined ? { removedKeys } : { removedKeys, error };
-      })();
+      closing ??= closeSession(client, prefix, started, () => {
+        reads.close();
+        for (const c of clients) c.destroy();
+      });
       return closing;
     },
   };
+}
+
+/** The general client and the guarded read connection; a throwaway server is stopped if either fails. */
+async function connectBoth(target: RedisUrlTarget, options: ConnectOptions, started: RedisServerHandle | undefined) {
+  let client: RedisClient | undefined;
+  try {
+    client = await connectRedis(target, options);
+    const timeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    const reads = new GuardedConnection(await connectRedis(target, options), timeout, options.onError);
+    return { client, reads };
+  } catch (error) {
+    client?.destroy();
+    await started?.stop();
+    throw error;
+  }
+}
+
+/** Removes the run's keys (a throwaway server is stopped whole instead), closes the clients. Never throws. */
+async function closeSession(
+  client: RedisClient,
+  prefix: string,
+  started: RedisServerHandle | undefined,
+  disconnect: () => void,
+): Promise<{ removedKeys: number; error?: string }> {
+  let removedKeys = 0;
+  let error: string | undefined;
+  try {
+    // After a restart mid-run the client may still be reconnecting: give it a moment.
+    if (!started && (await ready(client, 3000))) removedKeys = await deleteByPrefix(client, prefix);
+    else if (!started) error = 'Redis was not reachable at the end of the run';
+  } catch (cause) {
+    error = cause instanceof Error ? cause.message : String(cause);
+  } finally {
+    disconnect();
+    await started?.stop();
+  }
+  return error === undefined ? { removedKeys } : { removedKeys, error };
 }
 
 async function ready(client: RedisClient, waitMs: number): Promise<boolean> {

@@ -4,9 +4,10 @@
  * the best hit ratio whose stale-read ratio stays within budget (freshness).
  * Each says why, in figures measured in this run.
  */
-import { formatTtl } from '../suites/suiteDefaults.ts';
-import type { FreshnessRow, TtlSweepRow } from '../types.ts';
-import { fmtMs, fmtPct, fmtRate, fmtRatio } from './format.ts';
+import { formatTtl } from '../config/duration.ts';
+import { fmtMs, fmtPct, fmtRate, fmtRatio } from '../metrics/format.ts';
+import type { FreshnessRow } from '../suites/freshness.ts';
+import type { TtlSweepRow } from '../suites/ttlSweep.ts';
 
 /** Orders TTLs with `null` (no expiry) last. */
 function ttlOrder(a: number | null, b: number | null): number {

@@ -3,8 +3,8 @@
  * against TTL. The x axis is the list of TTLs, one step each.
  */
 import asciichart from 'asciichart';
-import { formatTtl } from '../suites/suiteDefaults.ts';
-import type { TtlSweepRow } from '../types.ts';
+import { formatTtl } from '../config/duration.ts';
+import type { TtlSweepRow } from '../suites/ttlSweep.ts';
 
 const STEP = 10;
 

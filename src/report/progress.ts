@@ -3,14 +3,9 @@
  * --quiet (then it is silent: tables only).
  */
 import cliProgress from 'cli-progress';
+import type { Progress } from '../suites/context.ts';
 
-export interface Progress {
-  /** Starts a bar for one measured row. */
-  start(label: string): void;
-  /** Fraction done of the current row, 0..1. */
-  update(fraction: number): void;
-  stop(): void;
-}
+export type { Progress };
 
 export const silentProgress: Progress = { start() {}, update() {}, stop() {} };
 

@@ -1,6 +1,6 @@
 /** The same tables two ways: cli-table3 for the terminal, Markdown for `latest.md`. */
 import Table from 'cli-table3';
-import type { Snapshot } from '../types.ts';
+import type { Snapshot } from './snapshotFormat.ts';
 import type { TableData } from './tables.ts';
 
 export function renderTerminal(tables: TableData[], color: boolean): string {
@@ -13,6 +13,7 @@ export function renderTerminal(tables: TableData[], color: boolean): string {
     .join('\n\n');
 }
 
+/** `charts`: a Markdown section of its own (SVG links, or an ASCII chart in a code block), or '' for none. */
 export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: string): string {
   const { env } = snapshot;
   const header = [
@@ -20,7 +21,7 @@ export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: 
     '',
     `- date: ${snapshot.createdAt}`,
     `- status: ${snapshot.status}`,
-    `- Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), SQLite ${env.source.version}`,
+    `- Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), source ${env.source.kind} ${env.source.version}${env.timer ? `, timer ${env.timer}` : ''}`,
     `- CPU: ${env.cpu} × ${env.cores}, ${env.os}`,
     `- git commit: ${env.gitCommit ?? 'unknown'}`,
     `- run time: ${snapshot.durationSec.toFixed(1)} s`,
@@ -36,6 +37,10 @@ export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: 
       ...(t.notes.length ? ['', ...t.notes.map((n) => `- ${n}`)] : []),
     ].join('\n'),
   );
-  const chart = charts ? ['## ttl-sweep charts', '', '```', charts, '```'] : [];
-  return `${[...header, '', ...body.flatMap((b) => [b, '']), ...chart].join('\n').trimEnd()}\n`;
+  return `${[...header, '', ...body.flatMap((b) => [b, '']), charts].join('\n').trimEnd()}\n`;
+}
+
+/** The ASCII charts as a Markdown section (when SVG charts are off). */
+export function asciiChartSection(ascii: string): string {
+  return ascii ? ['## ttl-sweep charts', '', '```', ascii, '```'].join('\n') : '';
 }

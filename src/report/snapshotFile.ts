@@ -9,7 +9,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { SnapshotError, UsageError } from '../errors.ts';
-import { SCHEMA_VERSION, type Snapshot } from '../types.ts';
+import { SCHEMA_VERSION, type Snapshot, validateSnapshot } from './snapshotFormat.ts';
 
 /** `$.suites.ttl-sweep.rows[2].p99Ms` from `['suites', 'ttl-sweep', 'rows', 2, 'p99Ms']`. */
 function jsonPath(segments: readonly PropertyKey[]): string {
@@ -75,7 +75,7 @@ export function snapshotPaths(outDir: string, scenario: string, createdAt: Date)
 export async function saveSnapshot(
   snapshot: Snapshot,
   markdown: string,
-  opts: { outDir: string; save: boolean; jsonFile?: string },
+  opts: { outDir: string; save: boolean; jsonFile?: string; beside?: readonly { file: string; content: string }[] },
 ): Promise<string[]> {
   assertFinite(snapshot);
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
@@ -90,6 +90,11 @@ export async function saveSnapshot(
     written.push(paths.json);
     await writeFileAtomic(paths.markdown, markdown);
     written.push(paths.markdown);
+    // Charts and the HTML report, beside latest.md, which links them by these names.
+    for (const { file, content } of opts.beside ?? []) {
+      await writeFileAtomic(join(dirname(paths.markdown), file), content);
+      written.push(join(dirname(paths.markdown), file));
+    }
   }
   if (opts.jsonFile) {
     await writeFileAtomic(opts.jsonFile, json);
@@ -97,36 +102,6 @@ export async function saveSnapshot(
   }
   return written;
 }
-
-// Only what compare relies on is checked; other fields pass through untouched.
-const ttlMs = z.number().nullable();
-const ratio = z.number().nullable();
-const suite = <T extends z.ZodType>(row: T) => z.looseObject({ rows: z.array(row) }).optional();
-
-const snapshotSchema = z.looseObject({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  createdAt: z.string(),
-  status: z.enum(['complete', 'degraded', 'interrupted']),
-  config: z.looseObject({ scenario: z.string() }),
-  suites: z.looseObject({
-    'read-path': suite(
-      z.looseObject({
-        name: z.string(),
-        meanMs: z.number(),
-        p50Ms: z.number(),
-        p99Ms: z.number(),
-        opsPerSec: z.number(),
-      }),
-    ),
-    'ttl-sweep': suite(z.looseObject({ ttlMs, hitRatio: ratio, p99Ms: z.number(), sourceReadsPerSec: z.number() })),
-    freshness: suite(
-      z.looseObject({ invalidation: z.string(), ttlMs, hitRatio: ratio, staleReadRatio: ratio, p99Ms: z.number() }),
-    ),
-    stampede: suite(
-      z.looseObject({ strategy: z.string(), ttlMs, loadsPerExpiry: ratio, hitRatio: ratio, p99Ms: z.number() }),
-    ),
-  }),
-});
 
 export async function readSnapshot(path: string): Promise<Snapshot> {
   let text: string;
@@ -147,15 +122,15 @@ export async function readSnapshot(path: string): Promise<Snapshot> {
   if (typeof version !== 'number') {
     throw new UsageError(`${path} is not a cache-aside-bench snapshot (no schemaVersion)`);
   }
-  if (version !== SCHEMA_VERSION) {
-    throw new UsageError(`${path}: schemaVersion ${version} is not supported (expected ${SCHEMA_VERSION})`);
+  if (version !== 1 && version !== SCHEMA_VERSION) {
+    throw new UsageError(`${path}: schemaVersion ${version} is not supported (expected 1 or ${SCHEMA_VERSION})`);
   }
-  const result = snapshotSchema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue ? `$${jsonPath(issue.path)}: ${oneLine(issue.message)}` : 'invalid';
+  try {
+    // The parsed JSON itself, not zod's output, so fields the schema does not list survive.
+    return validateSnapshot(data);
+  } catch (error) {
+    const issue = error instanceof z.ZodError ? error.issues[0] : undefined;
+    const where = issue ? `$${jsonPath(issue.path)}: ${oneLine(issue.message)}` : oneLine(error);
     throw new UsageError(`${path} is not a cache-aside-bench snapshot: ${where}`);
   }
-  // The parsed JSON itself, not zod's output, so fields the schema does not list survive.
-  return data as Snapshot;
 }

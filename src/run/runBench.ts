@@ -1,29 +1,38 @@
 /**
- * One `npm run bench`: connect (or start a throwaway Redis), seed the source,
- * run the suites, print the tables, save the snapshot, and always clean up —
- * the run's keys, the clients, a server it started — whatever happened.
+ * One `npm run bench`: resolve each suite's settings, connect (or start a
+ * throwaway Redis), seed the source, run the suites, print the tables, save
+ * the snapshot, and always clean up — the run's keys, the clients, a server
+ * it started — whatever happened.
  */
+import type { BenchRequest } from '../config/args.ts';
+import { unusedFlagsNote } from '../config/args.ts';
+import type { Settings } from '../config/options.ts';
 import { resolveRedisTarget } from '../config/redisTarget.ts';
+import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
-import { type BenchOptions, SUITE_NAMES, type SuiteName } from '../config/types.ts';
 import { InterruptedError } from '../errors.ts';
-import { openRedisSession } from '../redis/redisSession.ts';
+import { startTimer, stopTimer } from '../load/preciseTimer.ts';
+import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
 import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
+import { chartSection } from '../report/chartFiles.ts';
+import { snapshotCharts } from '../report/charts.ts';
 import { describeEnvironment } from '../report/environment.ts';
+import { renderHtml } from '../report/html.ts';
 import { createProgress } from '../report/progress.ts';
-import { renderMarkdown, renderTerminal } from '../report/render.ts';
+import { asciiChartSection, renderMarkdown, renderTerminal } from '../report/render.ts';
 import { saveSnapshot } from '../report/snapshotFile.ts';
+import { SCHEMA_VERSION, type Snapshot, type SuiteSection } from '../report/snapshotFormat.ts';
 import { snapshotTables } from '../report/tables.ts';
-import { DEFAULT_SOURCE_LATENCY, latencySampler } from '../source/latency.ts';
-import { SqliteSource } from '../source/sqliteSource.ts';
-import type { SuiteContext } from '../suites/context.ts';
-import { freshness } from '../suites/freshness.ts';
-import { readPath } from '../suites/readPath.ts';
-import { stampede } from '../suites/stampede.ts';
-import { ttlSweep } from '../suites/ttlSweep.ts';
-import { SCHEMA_VERSION, type Snapshot, type SuiteResults } from '../types.ts';
+import type { SourceDriver } from '../source/driver.ts';
+import { SqliteDriver } from '../source/sqliteDriver.ts';
+import type { Lab, Progress } from '../suites/context.ts';
+import type { FreshnessResult } from '../suites/freshness.ts';
+import { SUITES } from '../suites/registry.ts';
+import type { Suite } from '../suites/suite.ts';
+import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
+import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -38,96 +47,49 @@ export interface BenchOutcome {
   written: string[];
 }
 
-/** ttl-sweep runs first so that read-path's break-even can use its measured hit ratio. */
-const RUN_ORDER: SuiteName[] = ['ttl-sweep', 'read-path', 'freshness', 'stampede'];
+type Plan = { suite: Suite; production: Settings }[];
 
-export async function runBench(production: BenchOptions, io: BenchIo): Promise<BenchOutcome> {
+export async function runBench(request: BenchRequest, io: BenchIo): Promise<BenchOutcome> {
   const started = performance.now();
-  const options = toRunUnits(production);
-  const target = resolveRedisTarget(options.redisUrl, io.env);
+  const run = resolveRun(request);
+  const plan: Plan = SUITES.filter((s) => request.suites.includes(s.name)).map((suite) => ({
+    suite,
+    production: resolveSettings(suite, request),
+  }));
   const say = (line: string) => {
-    if (!options.quiet) io.err(line);
+    if (!request.quiet) io.err(line);
   };
-  let redisEvents = 0;
-  const session = await openRedisSession(target, {
-    commandTimeoutMs: options.redisTimeoutMs,
+  const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
+  if (unused) io.err(unused);
+  await startTimer(run.timer ?? 'thread');
+  const account = newRunAccount();
+  const session = await openRedisSession(resolveRedisTarget(run.redisUrl, io.env), {
+    commandTimeoutMs: run.redisTimeoutMs,
     onError: () => {
-      redisEvents++;
+      account.connectionErrors++;
     },
   });
-  const errors = { redis: 0, source: 0 };
-  const rng = createRng(options.seed);
-  const source = new SqliteSource({
-    latency: latencySampler(options.sourceLatency ?? DEFAULT_SOURCE_LATENCY, rng.fork('source-latency')),
-  });
+  const driver = new SqliteDriver();
   try {
     say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
-    source.seed(options.keys, options.seed);
-    say(`source: SQLite ${source.version}, ${options.keys.toLocaleString('en-US')} rows`);
-    const results: SuiteResults = {};
-    const ctx: SuiteContext = {
-      options,
-      production,
-      session,
-      source,
-      rng,
-      progress: createProgress(options.quiet),
-      signal: io.signal,
-      results,
-      errors,
-      log: say,
-    };
-    for (const suite of RUN_ORDER.filter((s) => options.suites.includes(s))) {
-      if (io.signal.aborted) break;
-      say(`running ${suite} …`);
-      const suiteStart = performance.now();
-      try {
-        await runSuite(suite, ctx);
-      } catch (error) {
-        // A suite cut short may fail on what it did not measure (no samples yet):
-        // the run is interrupted all the same.
-        if (io.signal.aborted) break;
-        throw error;
-      }
-      say(`  ${suite} done in ${((performance.now() - suiteStart) / 1000).toFixed(1)} s`);
-    }
-    if (io.signal.aborted)
-      throw new InterruptedError('interrupted: the run was stopped; its keys were removed and nothing was saved');
-    if (results['ttl-sweep']) results['ttl-sweep'].advice = recommendTtl(results['ttl-sweep'].rows);
-    if (results.freshness && options.maxStalePct !== undefined) {
-      results.freshness.advice = adviseMaxStale(results.freshness.rows, options.maxStalePct);
-    }
-    const redisErrors = errors.redis + redisEvents;
-    const snapshot: Snapshot = {
-      schemaVersion: SCHEMA_VERSION,
-      createdAt: new Date().toISOString(),
-      status: redisErrors > 0 ? 'degraded' : 'complete',
-      durationSec: (performance.now() - started) / 1000,
-      env: describeEnvironment(session.server, source.version),
-      config: snapshotConfig(production, session.display),
-      errors: { redis: redisErrors, source: errors.source },
-      suites: orderSuites(results),
-      suitesRun: SUITE_NAMES.filter((s) => results[s] !== undefined),
-    };
-    const tables = snapshotTables(snapshot);
-    const charts = results['ttl-sweep'] ? ttlSweepCharts(results['ttl-sweep'].rows, false) : '';
-    io.out(renderTerminal(tables, io.color));
-    if (results['ttl-sweep'] && !options.quiet) io.out(`\n${ttlSweepCharts(results['ttl-sweep'].rows, io.color)}`);
-    const written = await saveSnapshot(snapshot, renderMarkdown(snapshot, tables, charts), {
-      outDir: options.out,
-      save: options.save,
-      jsonFile: options.json,
-    });
-    if (snapshot.status === 'degraded') {
-      io.out(`\nstatus: degraded — ${redisErrors} Redis errors; those reads were served by the source`);
-    }
-    io.out(
-      `\ntotal time ${snapshot.durationSec.toFixed(1)} s${written.length ? `; saved ${written.join(', ')}` : '; nothing saved'}`,
+    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
+    const seeded = await driver.seed(rows, run.seed ?? 1);
+    say(
+      `source: SQLite ${driver.version}, ${rows.toLocaleString('en-US')} rows seeded in ${(seeded.ms / 1000).toFixed(1)} s`,
     );
+    const progress = createProgress(request.quiet);
+    const lab = createLab(session, driver, account, { signal: io.signal, progress });
+    const sections = await runSuites(plan, { lab, progress, say }, run, io);
+    addAdvice(sections, run.maxStalePct);
+    const snapshot = buildSnapshot({ request, run, session, driver, account, sections, started });
+    const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
-    source.close();
+    // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
+    const timerStopped = stopTimer();
+    await driver.close();
     const { removedKeys, error } = await session.close();
+    await timerStopped;
     // Said even under --quiet: keys left on a user's server are worth a line.
     if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
     else
@@ -137,33 +99,113 @@ export async function runBench(production: BenchOptions, io: BenchIo): Promise<B
   }
 }
 
-async function runSuite(suite: SuiteName, ctx: SuiteContext): Promise<void> {
-  switch (suite) {
-    case 'read-path':
-      ctx.results['read-path'] = await readPath(ctx);
-      return;
-    case 'ttl-sweep':
-      ctx.results['ttl-sweep'] = await ttlSweep(ctx);
-      return;
-    case 'freshness':
-      ctx.results.freshness = await freshness(ctx);
-      return;
-    case 'stampede':
-      ctx.results.stampede = await stampede(ctx);
-      return;
+interface Finished {
+  request: BenchRequest;
+  run: Settings;
+  session: RedisSession;
+  driver: SourceDriver;
+  account: RunAccount;
+  sections: Record<string, SuiteSection>;
+  started: number;
+}
+
+function buildSnapshot({ request, run, session, driver, account, sections, started }: Finished): Snapshot {
+  const errors = runErrors(account);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
+    durationSec: (performance.now() - started) / 1000,
+    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
+    config: {
+      scenario: request.scenario.name,
+      scenarioDescription: request.scenario.description,
+      redis: session.display,
+      ...recordRunSettings(run),
+    },
+    errors,
+    suitesRun: request.suites.filter((name) => sections[name] !== undefined),
+    suites: sections,
+  };
+}
+
+/** Rows the source needs for a suite: its key space, or its hot keys. */
+function rowsNeeded(suite: Suite, settings: Settings): number {
+  return Math.max(settings.keys ?? 0, suite.uses.includes('hotKeys') ? (settings.hotKeys ?? 0) : 0);
+}
+
+/** Each suite in turn; an interrupted run throws, so nothing is saved. */
+async function runSuites(
+  plan: Plan,
+  { lab, progress, say }: { lab: Lab; progress: Progress; say: (line: string) => void },
+  run: Settings,
+  io: BenchIo,
+) {
+  const rng = createRng(run.seed ?? 1);
+  const results: Record<string, unknown> = {};
+  const sections: Record<string, SuiteSection> = {};
+  for (const { suite, production } of plan) {
+    if (io.signal.aborted) break;
+    say(`running ${suite.name} …`);
+    const suiteStart = performance.now();
+    const settings = toRunUnits(production, run.speedup ?? 1);
+    const ctx = { settings, production, rng, signal: io.signal, results, progress, lab, log: say };
+    try {
+      results[suite.name] = await suite.run(ctx);
+    } catch (error) {
+      // A suite cut short may fail on what it did not measure (no samples yet):
+      // the run is interrupted all the same.
+      if (io.signal.aborted) break;
+      throw error;
+    }
+    sections[suite.name] = {
+      settings: recordSettings(suite, production),
+      ...(results[suite.name] as object),
+    } as SuiteSection;
+    say(`  ${suite.name} done in ${((performance.now() - suiteStart) / 1000).toFixed(1)} s`);
   }
+  if (io.signal.aborted)
+    throw new InterruptedError('interrupted: the run was stopped; its keys were removed and nothing was saved');
+  return sections;
 }
 
-function orderSuites(results: SuiteResults): SuiteResults {
-  const ordered: SuiteResults = {};
-  for (const name of SUITE_NAMES) if (results[name]) Object.assign(ordered, { [name]: results[name] });
-  return ordered;
+function addAdvice(sections: Record<string, SuiteSection>, maxStalePct: number | undefined): void {
+  const sweep = sections['ttl-sweep'] as unknown as TtlSweepResult | undefined;
+  if (sweep) sweep.advice = recommendTtl(sweep.rows);
+  const fresh = sections.freshness as unknown as FreshnessResult | undefined;
+  if (fresh && maxStalePct !== undefined) fresh.advice = adviseMaxStale(fresh.rows, maxStalePct);
 }
 
-/** Every resolved option, as the user wrote it, with the Redis URL's password redacted. */
-function snapshotConfig(options: BenchOptions, redisDisplay: string): Record<string, unknown> {
-  return JSON.parse(JSON.stringify({ ...options, redisUrl: undefined, redis: redisDisplay })) as Record<
-    string,
-    unknown
-  >;
+async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: BenchIo): Promise<string[]> {
+  const tables = snapshotTables(snapshot);
+  const sweep = snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult | undefined;
+  io.out(renderTerminal(tables, io.color));
+  if (sweep && !quiet) io.out(`\n${ttlSweepCharts(sweep.rows, io.color)}`);
+  // SVG charts (deterministic: the same snapshot gives the same bytes) and an HTML report beside latest.md.
+  const charts = run.noCharts || run.noSave ? [] : snapshotCharts(snapshot);
+  const html = charts.length > 0 ? 'latest.html' : undefined;
+  const section = html
+    ? chartSection(
+        charts.map((c) => c.file),
+        html,
+      )
+    : asciiChartSection(sweep ? ttlSweepCharts(sweep.rows, false) : '');
+  const beside = charts.map((c) => ({ file: c.file, content: c.svg }));
+  if (html) beside.push({ file: html, content: renderHtml(snapshot, charts) });
+  const written = await saveSnapshot(snapshot, renderMarkdown(snapshot, tables, section), {
+    outDir: run.out ?? 'results',
+    save: run.noSave !== true,
+    jsonFile: run.json,
+    beside,
+  });
+  if (snapshot.status === 'degraded') {
+    const { redis, connection } = snapshot.errors;
+    io.out(
+      `\nstatus: degraded — ${redis} Redis errors (${connection} connection errors); those reads were served by the source`,
+    );
+  }
+  io.out(
+    `\ntotal time ${snapshot.durationSec.toFixed(1)} s${written.length ? `; saved ${written.join(', ')}` : '; nothing saved'}`,
+  );
+  return written;
 }

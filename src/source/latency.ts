@@ -7,9 +7,6 @@ import type { Rng } from '../workload/rng.ts';
 
 export type LatencySampler = () => number;
 
-/** The source latency of every suite but stampede when `--source-latency` is not given. */
-export const DEFAULT_SOURCE_LATENCY: LatencySpec = { kind: 'fixed', ms: 1 };
-
 export function latencySampler(spec: LatencySpec, rng: Rng): LatencySampler {
   switch (spec.kind) {
     case 'fixed':
@@ -31,17 +28,3 @@ export function meanLatencyMs(spec: LatencySpec): number {
       return spec.meanMs;
   }
 }
-
-export function describeLatency(spec: LatencySpec): string {
-  switch (spec.kind) {
-    case 'fixed':
-      return `${spec.ms}ms`;
-    case 'uniform':
-      return `uniform:${spec.minMs}ms:${spec.maxMs}ms`;
-    case 'exp':
-      return `exp:${spec.meanMs}ms`;
-  }
-}
-
-/** Sleeps for `ms` to within a fraction of a millisecond; zero costs a microtask, not a timer tick. */
-export { preciseSleep as sleep } from '../load/preciseTimer.ts';

@@ -1,69 +1,68 @@
-/** What every suite gets from the run: resolved options, the Redis session, the source, time and randomness. */
-import { type CacheAsideOptions, CacheAsideService } from '../cache/cacheAside.ts';
-import type { BenchOptions } from '../config/types.ts';
-import type { RedisSession } from '../redis/redisSession.ts';
-import type { Progress } from '../report/progress.ts';
-import type { SqliteSource } from '../source/sqliteSource.ts';
-import type { SuiteResults } from '../types.ts';
+/**
+ * What a suite gets from the run: its resolved settings, randomness, time,
+ * and the lab — the capabilities that touch Redis and the source. The lab is
+ * built by the run (src/run/), so suites import only types from the layers
+ * below and a suite's record loads without loading node-redis.
+ */
+import type { CacheAsideOptions, CacheAsideService } from '../cache/cacheAside.ts';
+import type { Settings } from '../config/options.ts';
+import type { Source } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
-import { type LoadShape, type ReadRunResult, type ReadRunSettings, runReads } from './readRun.ts';
+import type { ReadRunResult, ReadRunSettings } from './readRun.ts';
+
+export interface Progress {
+  /** Starts a bar for one measured row. */
+  start(label: string): void;
+  /** Fraction done of the current row, 0..1. */
+  update(fraction: number): void;
+  stop(): void;
+}
+
+export type ServiceSpec = Omit<CacheAsideOptions, 'connection' | 'counters'>;
+
+export interface Lab {
+  /** The run's key prefix: every key a suite writes starts with it. */
+  prefix: string;
+  /**
+   * The run's seeded rows behind this suite's `sourceLatency` and
+   * `sourcePool`: a fresh pool, delay and counts on the same database.
+   */
+  source(settings: Settings, rng: Rng): Source;
+  /** A cache-aside service on the run's Redis; its errors count toward the run's status. */
+  newService(spec: ServiceSpec): CacheAsideService;
+  /** One measured row, under a progress bar, stopping when the run is. */
+  measureRow(
+    label: string,
+    settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>,
+  ): Promise<ReadRunResult>;
+  /** A bare GET on the read connection, with no timeout machinery: the floor of a hit. */
+  rawGet(key: string): Promise<string | null>;
+}
 
 export interface SuiteContext {
-  /** Options in run units (after `--speedup`). */
-  options: BenchOptions;
-  /** Options as the user wrote them, for tables that show production units. */
-  production: BenchOptions;
-  session: RedisSession;
-  source: SqliteSource;
+  /** In run units (after `--speedup`). */
+  settings: Settings;
+  /** As resolved in production units: what the snapshot records. */
+  production: Settings;
   rng: Rng;
-  progress: Progress;
   signal: AbortSignal;
-  /** Results of the suites that ran before, in this run. */
-  results: SuiteResults;
-  /** Run-wide error counts: Redis errors that reads survived by falling back, and reads the source failed. */
-  errors: { redis: number; source: number };
+  /** Results of the suites that ran before in this run, by name. */
+  results: Readonly<Record<string, unknown>>;
+  progress: Progress;
+  lab: Lab;
   log(line: string): void;
 }
 
-/** A cache-aside service on the run's Redis whose Redis errors count toward the run's status. */
-export function newService(
-  ctx: SuiteContext,
-  options: Omit<CacheAsideOptions, 'redis' | 'onRedisError' | 'source'> & { source?: SqliteSource },
-): CacheAsideService {
-  return new CacheAsideService({
-    ...options,
-    source: options.source ?? ctx.source,
-    redis: ctx.session.client,
-    connection: ctx.session.reads,
-    onRedisError: () => {
-      ctx.errors.redis++;
-    },
-  });
+/** A setting the suite's defaults guarantee; throws if a record lost its default (a bug, not input). */
+export function required<K extends keyof Settings>(settings: Settings, key: K): NonNullable<Settings[K]> {
+  const value = settings[key];
+  if (value === undefined || value === null)
+    throw new Error(`setting ${String(key)} has no value: a suite default is missing`);
+  return value as NonNullable<Settings[K]>;
 }
 
-/** `--concurrency N` when given, else open-loop Poisson at `--rate` or the suite's own rate. */
-export function loadShape(ctx: SuiteContext, defaultRate: number): LoadShape {
-  const { concurrency, rate } = ctx.options;
-  return concurrency !== undefined ? { concurrency } : { rate: rate ?? defaultRate };
-}
-
-/** One measured row on the run's Redis and source, under a progress bar, stopping when the run is. */
-export async function measureRow(
-  ctx: SuiteContext,
-  label: string,
-  settings: Omit<ReadRunSettings, 'source' | 'redis' | 'signal' | 'errors' | 'onProgress'> & { source?: SqliteSource },
-): Promise<ReadRunResult> {
-  ctx.progress.start(label);
-  try {
-    return await runReads({
-      ...settings,
-      source: settings.source ?? ctx.source,
-      redis: ctx.session.client,
-      signal: ctx.signal,
-      errors: ctx.errors,
-      onProgress: (fraction) => ctx.progress.update(fraction),
-    });
-  } finally {
-    ctx.progress.stop();
-  }
+/** `--concurrency N` when given, else open-loop Poisson at the resolved `--rate`. */
+export function loadShape(settings: Settings): { rate: number } | { concurrency: number } {
+  if (settings.concurrency !== undefined) return { concurrency: settings.concurrency };
+  return { rate: required(settings, 'rate') };
 }

@@ -3,56 +3,106 @@
  * the source directly, a cache hit, a cache miss (GET, source, SET), and a raw
  * node-redis GET (the floor a hit cannot beat). One request at a time by
  * default; with `--concurrency N` each row keeps N in flight and ops/s is a
- * throughput. From the hit and miss costs it derives the break-even source
- * latency: above it, cache-aside beats reading the source directly.
+ * throughput (the source's is bounded by `--source-pool`). From the hit and
+ * miss costs it derives the break-even source latency: above it, cache-aside
+ * beats reading the source directly.
  */
 import { Bench } from 'tinybench';
-import { DEFAULT_SOURCE_LATENCY, meanLatencyMs } from '../source/latency.ts';
-import type { ReadPathResult, ReadPathRow } from '../types.ts';
+import { z } from 'zod';
+import { formatLatency } from '../config/values.ts';
+import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio } from '../metrics/format.ts';
+import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio } from '../workload/model.ts';
-import { newService, type SuiteContext } from './context.ts';
+import { required, type SuiteContext } from './context.ts';
+import { defineSuite, type TableData } from './suite.ts';
 import { pairedThroughputRatio } from './throughputRatio.ts';
+import type { TtlSweepResult } from './ttlSweep.ts';
 
-export const READ_PATH_DEFAULTS = {
-  durationMs: 1000,
-  warmupMs: 250,
-  hotKeys: 1000,
-  ratioRounds: 10,
-  ratioSliceMs: 400,
-};
+export interface ReadPathRow {
+  name: 'source' | 'cache-hit' | 'cache-miss' | 'redis-get';
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  opsPerSec: number;
+  samples: number;
+}
 
-export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
-  const { options, session, source } = ctx;
-  const concurrency = options.concurrency ?? 1;
-  const hotKeys = Math.min(options.keys, READ_PATH_DEFAULTS.hotKeys);
+export interface ReadPathResult {
+  /** In-flight requests per row; 1 means one at a time (latency), more means throughput. */
+  concurrency: number;
+  rows: ReadPathRow[];
+  /** Source latency above which cache-aside beats a direct read at the measured hit ratio; null when the cache never wins. */
+  breakEvenSourceLatencyMs: number | null;
+  /** The hit ratio the break-even figure assumes: this run's best ttl-sweep row, else the model's at TTL 2 s. */
+  breakEvenHitRatio: number;
+  breakEvenHitRatioFrom: 'measured' | 'predicted';
+  /** cache-hit ops/s over redis-get ops/s at the row concurrency: median of alternating slices in this run. */
+  hitPathVsRawGet: number | null;
+  /** The per-round ratios behind that median, to show how much the machine wandered. */
+  hitPathVsRawGetRounds: number[];
+}
+
+const RATIO = { rounds: 10, sliceMs: 400 };
+
+export const readPath = defineSuite<ReadPathResult>({
+  name: 'read-path',
+  summary: 'cached vs uncached read latency (one at a time, or N in flight with --concurrency)',
+  uses: ['keys', 'dist', 'concurrency', 'durationMs', 'warmupMs', 'sourceLatency', 'sourcePool'],
+  defaults: { durationMs: 1000, warmupMs: 250 },
+  run: runReadPath,
+  rowKey: (row) => row.name,
+  metrics: [
+    { metric: 'meanMs', unit: 'ms', worse: 'up', gates: false },
+    { metric: 'p50Ms', unit: 'ms', worse: 'up', gates: false },
+    { metric: 'p99Ms', unit: 'ms', worse: 'up' },
+    { metric: 'opsPerSec', unit: 'perSec', worse: 'down' },
+  ],
+  tables: (section) => [readPathTable(section)],
+  schema: z.looseObject({
+    rows: z.array(
+      z.looseObject({
+        name: z.string(),
+        meanMs: z.number(),
+        p50Ms: z.number(),
+        p99Ms: z.number(),
+        opsPerSec: z.number(),
+      }),
+    ),
+  }),
+});
+
+type Task = [ReadPathRow['name'], () => Promise<unknown>];
+
+async function runReadPath(ctx: SuiteContext): Promise<ReadPathResult> {
+  const { settings, lab } = ctx;
+  const concurrency = settings.concurrency ?? 1;
+  const keys = required(settings, 'keys');
   const rng = ctx.rng.fork('read-path');
-  const sampler = createKeySampler({ kind: 'uniform' }, hotKeys, rng.fork('keys'));
-  const prefix = `${session.prefix}read-path:`;
-
-  // The hit row reads keys stored without expiry, so every read is a hit.
-  const hitService = newService(ctx, { keyPrefix: `${prefix}hit:`, ttlMs: null });
-  for (let id = 1; id <= hotKeys && !ctx.signal.aborted; id++) await hitService.get(id);
-  const hitKeys = Array.from({ length: hotKeys }, (_, i) => hitService.key(i + 1));
-
+  const sampler = createKeySampler(required(settings, 'dist'), keys, rng.fork('keys'));
+  const source = lab.source(settings, rng.fork('source'));
+  const prefix = `${lab.prefix}read-path:`;
+  // The hit row reads keys stored without expiry, every one of them, so every read is a hit.
+  const hitService = lab.newService({ source, keyPrefix: `${prefix}hit:`, ttlMs: null });
+  ctx.progress.start('read-path filling the cache');
+  await hitService.fill(Array.from({ length: keys }, (_, i) => i + 1));
+  ctx.progress.stop();
   // The miss row walks ids under a fresh key prefix each pass, so every read is a miss.
   let missPass = 0;
   let missNext = 0;
+  const newMissService = (pass: number) =>
+    lab.newService({ source, keyPrefix: `${prefix}miss${pass}:`, ttlMs: 60_000 });
   let missService = newMissService(0);
-  function newMissService(pass: number) {
-    return newService(ctx, { keyPrefix: `${prefix}miss${pass}:`, ttlMs: 60_000 });
-  }
-
   const cacheHit = () => hitService.get(sampler.next());
   // The floor: a bare GET with no timeout machinery at all, on the hit path's connection.
-  const redisGet = () => session.reads.client.get(hitKeys[Math.floor(rng.next() * hotKeys)] as string);
-  const rows: Array<[ReadPathRow['name'], () => Promise<unknown>]> = [
+  const redisGet = () => lab.rawGet(hitService.key(sampler.next()));
+  const tasks: Task[] = [
     ['source', () => source.read(sampler.next())],
     ['cache-hit', cacheHit],
     [
       'cache-miss',
       () => {
-        if (missNext >= options.keys) {
+        if (missNext >= keys) {
           missNext = 0;
           missService = newMissService(++missPass);
         }
@@ -61,16 +111,36 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
     ],
     ['redis-get', redisGet],
   ];
+  const rows = await benchRows(ctx, tasks, concurrency);
+  ctx.progress.start('read-path cache-hit vs redis-get');
+  const paired = await pairedThroughputRatio(cacheHit, redisGet, { concurrency, ...RATIO, signal: ctx.signal });
+  ctx.progress.stop();
+  const hitRatio = breakEvenHitRatio(ctx);
+  return {
+    concurrency,
+    rows,
+    breakEvenSourceLatencyMs: breakEvenSourceLatency(
+      rows,
+      meanLatencyMs(required(settings, 'sourceLatency')),
+      hitRatio.value,
+    ),
+    breakEvenHitRatio: hitRatio.value,
+    breakEvenHitRatioFrom: hitRatio.from,
+    hitPathVsRawGet: paired?.ratio ?? null,
+    hitPathVsRawGetRounds: paired?.rounds ?? [],
+  };
+}
 
-  const durationMs = options.durationMs ?? READ_PATH_DEFAULTS.durationMs;
+/** Each task under tinybench; ops/s over each task's own wall time. */
+async function benchRows(ctx: SuiteContext, tasks: Task[], concurrency: number): Promise<ReadPathRow[]> {
   const bench = new Bench({
-    time: durationMs,
-    warmupTime: options.warmupMs ?? READ_PATH_DEFAULTS.warmupMs,
+    time: required(ctx.settings, 'durationMs'),
+    warmupTime: required(ctx.settings, 'warmupMs'),
     signal: ctx.signal,
     ...(concurrency > 1 ? { concurrency: 'task' as const, threshold: concurrency, iterations: 0 } : {}),
   });
   const wall = new Map<string, { start: number; end: number }>();
-  for (const [name, fn] of rows) {
+  for (const [name, fn] of tasks) {
     bench.add(name, fn, {
       beforeAll(mode) {
         if (mode === 'run') wall.set(name, { start: performance.now(), end: 0 });
@@ -83,26 +153,14 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
       },
     });
   }
-  const warmingMisses = hitService.counters.misses;
   await bench.run();
-  ctx.progress.start('read-path cache-hit vs redis-get');
-  const paired = await pairedThroughputRatio(cacheHit, redisGet, {
-    concurrency,
-    rounds: READ_PATH_DEFAULTS.ratioRounds,
-    sliceMs: READ_PATH_DEFAULTS.ratioSliceMs,
-    signal: ctx.signal,
-  });
-  ctx.progress.stop();
-  const notHit = hitService.counters.misses - warmingMisses + hitService.counters.fallbacks;
-  if (notHit > 0) ctx.log(`read-path: ${notHit} cache-hit reads were not hits (Redis errors?); that row is not pure`);
-
-  const results: ReadPathRow[] = [];
+  const rows: ReadPathRow[] = [];
   for (const task of bench.tasks) {
     const result = task.result;
     if (result.state !== 'completed' && result.state !== 'aborted-with-statistics') continue;
     const span = wall.get(task.name);
     const seconds = span && span.end > span.start ? (span.end - span.start) / 1000 : result.totalTime / 1000;
-    results.push({
+    rows.push({
       name: task.name as ReadPathRow['name'],
       meanMs: result.latency.mean,
       p50Ms: result.latency.p50,
@@ -111,33 +169,22 @@ export async function readPath(ctx: SuiteContext): Promise<ReadPathResult> {
       samples: result.latency.samplesCount,
     });
   }
-  const hitRatio = breakEvenHitRatio(ctx);
-  return {
-    concurrency,
-    rows: results,
-    breakEvenSourceLatencyMs: breakEvenSourceLatency(
-      results,
-      meanLatencyMs(options.sourceLatency ?? DEFAULT_SOURCE_LATENCY),
-      hitRatio.value,
-    ),
-    breakEvenHitRatio: hitRatio.value,
-    breakEvenHitRatioFrom: hitRatio.from,
-    hitPathVsRawGet: paired?.ratio ?? null,
-    hitPathVsRawGetRounds: paired?.rounds ?? [],
-  };
+  return rows;
 }
 
 /**
  * The hit ratio the break-even figure assumes: the best finite-TTL hit ratio
- * this run's ttl-sweep measured, else the model's for the scenario at 2 s.
+ * this run's ttl-sweep measured, else the model's for the workload at 2 s.
  */
 function breakEvenHitRatio(ctx: SuiteContext): { value: number; from: 'measured' | 'predicted' } {
-  const measured = ctx.results['ttl-sweep']?.rows
+  const sweep = ctx.results['ttl-sweep'] as TtlSweepResult | undefined;
+  const measured = sweep?.rows
     .filter((row) => row.ttlMs !== null && row.ttlMs > 0 && row.hitRatio !== null)
     .map((row) => row.hitRatio as number);
   if (measured && measured.length > 0) return { value: Math.max(...measured), from: 'measured' };
-  const sampler = createKeySampler(ctx.options.dist, ctx.options.keys, ctx.rng.fork('break-even'));
-  const value = predictHitRatio({ probabilities: sampler.probabilities, rate: ctx.options.rate ?? 2000, ttlMs: 2000 });
+  const { settings } = ctx;
+  const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), ctx.rng.fork('break-even'));
+  const value = predictHitRatio({ probabilities: sampler.probabilities, rate: settings.rate ?? 2000, ttlMs: 2000 });
   return { value, from: 'predicted' };
 }
 
@@ -155,4 +202,39 @@ export function breakEvenSourceLatency(rows: ReadPathRow[], configuredMs: number
   const s0 = source - configuredMs;
   const m0 = miss - configuredMs;
   return Math.max(0, hit + ((1 - hitRatio) * m0 - s0) / hitRatio);
+}
+
+function readPathTable(section: ReadPathResult & { settings: { sourceLatency?: unknown } }): TableData {
+  const notes: string[] = [];
+  const be = section.breakEvenSourceLatencyMs;
+  const latency = section.settings?.sourceLatency;
+  const configured =
+    latency === undefined ? 'as configured' : formatLatency(latency as Parameters<typeof formatLatency>[0]);
+  notes.push(
+    be === null
+      ? 'break-even source latency: none (at this hit ratio cache-aside never beats the direct read)'
+      : `break-even source latency: ${fmtMs(be)} ms — above it cache-aside beats a direct read, at hit ratio ${fmtRatio(section.breakEvenHitRatio)} (${section.breakEvenHitRatioFrom === 'measured' ? 'measured by ttl-sweep' : 'predicted at TTL 2s'}); this run's source latency: ${configured}`,
+  );
+  if (section.hitPathVsRawGet !== null) {
+    const rounds = section.hitPathVsRawGetRounds;
+    const spread =
+      rounds.length > 1 ? `, rounds ${fmtPct(Math.min(...rounds), 0)}–${fmtPct(Math.max(...rounds), 0)}` : '';
+    notes.push(
+      `cache-hit path keeps ${fmtPct(section.hitPathVsRawGet, 1)} of the throughput of a bare node-redis GET at ${section.concurrency} in flight ` +
+        `(median of ${rounds.length} alternating rounds${spread}; the rows above ran one after another)`,
+    );
+  }
+  return {
+    title: `read-path (${section.concurrency === 1 ? 'one request at a time' : `${section.concurrency} in flight: ops/s is throughput`})`,
+    head: ['path', 'mean ms', 'p50 ms', 'p99 ms', 'ops/s', 'samples'],
+    rows: section.rows.map((r) => [
+      r.name,
+      fmtMs(r.meanMs),
+      fmtMs(r.p50Ms),
+      fmtMs(r.p99Ms),
+      fmtRate(r.opsPerSec),
+      fmtCount(r.samples),
+    ]),
+    notes,
+  };
 }

@@ -3,103 +3,218 @@
  * at once and a slow source: without coordination every read that lands
  * while a load is in flight loads too (1 + λΔ loads per expiry); with
  * single-flight or a Redis lock it is one; XFetch recomputes early instead.
- * Loads per expiry are measured as loads over load episodes (periods with a
- * load of the key in flight), not inferred from the TTL.
+ *
+ * Expiries are counted apart from loads: a stored value's life starts at a
+ * successful store and ends at the first read that finds the key missing
+ * (cache/counters.ts). Loads per expiry is the ratio of the two counts.
  */
-import type { LatencySpec, StampedeStrategy, TtlMs } from '../config/types.ts';
+import { z } from 'zod';
+import { formatTtl } from '../config/duration.ts';
+import type { StampedeStrategy, TtlMs } from '../config/types.ts';
+import { formatStrategy } from '../config/values.ts';
+import { loadsPerExpiryInterval } from '../metrics/counts.ts';
+import { fmtCount, fmtMs, fmtRatio, NA } from '../metrics/format.ts';
+import type { HarnessReport } from '../metrics/harness.ts';
+import { fmtWithInterval } from '../metrics/intervalFormat.ts';
 import { summarize } from '../metrics/latencyHistogram.ts';
-import { latencySampler } from '../source/latency.ts';
-import { SqliteSource } from '../source/sqliteSource.ts';
-import type { StampedeRow } from '../types.ts';
+import type { Interval } from '../metrics/sample.ts';
+import { SMALL_SAMPLE_EVENTS, smallSample } from '../metrics/smallSample.ts';
+import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
-import { predictLoadsPerExpiry } from '../workload/model.ts';
-import { loadShape, measureRow, newService, type SuiteContext } from './context.ts';
-import { formatTtl, rowWarmupMs } from './suiteDefaults.ts';
+import { predictLoadsPerExpiryOver } from '../workload/model.ts';
+import { loadShape, required, type SuiteContext } from './context.ts';
+import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { defineSuite, type TableData } from './suite.ts';
+import { harnessNotes } from './tableKit.ts';
 
-export const STAMPEDE_DEFAULTS = {
-  strategies: [
-    { kind: 'none' },
-    { kind: 'single-flight' },
-    { kind: 'lock' },
-    { kind: 'xfetch', beta: 1 },
-  ] as StampedeStrategy[],
-  ttl: [250] as TtlMs[],
-  hotKeys: 4,
-  rate: 4000,
-  durationMs: 3000,
-  /** A slow source makes the in-flight window (Δ) wide enough to see the herd. */
-  sourceLatency: { kind: 'fixed', ms: 10 } as LatencySpec,
-};
+/** The window is lengthened to see this many expiries: below it a ratio is a small sample. */
+const MIN_EVENTS = SMALL_SAMPLE_EVENTS;
+/** ... but never past this many times the asked duration. */
+const MAX_STRETCH = 10;
 
-export function describeStrategy(strategy: StampedeStrategy): string {
-  return strategy.kind === 'xfetch' ? `xfetch:${strategy.beta}` : strategy.kind;
+export interface StampedeRow {
+  strategy: string;
+  ttlMs: TtlMs;
+  hotKeys: number;
+  /** The measured window (run units). */
+  windowMs: number;
+  /** Whether the window was lengthened past the asked duration to reach enough expiries. */
+  lengthened: boolean;
+  expiries: number;
+  loads: number;
+  loadsPerExpiry: number | null;
+  /** Its 95% interval when it rests on fewer than 30 expiries (a small sample), else null. */
+  loadsPerExpiryInterval: Interval | null;
+  predictedLoadsPerExpiry: number | null;
+  /** Misses that waited on another reader's lock. */
+  lockWaits: number;
+  hitRatio: number | null;
+  p99Ms: number;
+  /** Δ as measured: pool wait + delay + query + SET. */
+  loadMs: number | null;
+  harness: HarnessReport;
 }
 
-export async function stampede(ctx: SuiteContext): Promise<{ rows: StampedeRow[] }> {
-  const { options, session } = ctx;
-  const strategies = options.stampede ?? STAMPEDE_DEFAULTS.strategies;
+export interface StampedeResult {
+  rows: StampedeRow[];
+}
+
+export const stampede = defineSuite<StampedeResult>({
+  name: 'stampede',
+  summary: 'source loads per expiry per strategy',
+  uses: ['hotKeys', 'dist', 'ttl', 'stampede', ...ROW_OPTIONS],
+  defaults: {
+    stampede: [{ kind: 'none' }, { kind: 'single-flight' }, { kind: 'lock' }, { kind: 'xfetch', beta: 1 }],
+    ttl: [250],
+    // The hot keys share the load evenly unless --dist says otherwise.
+    dist: { kind: 'uniform' },
+    rate: 4000,
+    durationMs: 3000,
+    // A slow source makes the in-flight window (Δ) wide enough to see the herd.
+    sourceLatency: { kind: 'fixed', ms: 10 },
+  },
+  derive: deriveWarmup,
+  run: runStampede,
+  rowKey: (row) => `${row.strategy} ttl=${formatTtl(row.ttlMs)}`,
+  metrics: [
+    { metric: 'loadsPerExpiry', unit: 'count', worse: 'up' },
+    { metric: 'hitRatio', unit: 'ratio', worse: 'down' },
+    { metric: 'p99Ms', unit: 'ms', worse: 'up' },
+  ],
+  tables: (section) => [stampedeTable(section)],
+  schema: z.looseObject({
+    rows: z.array(
+      z.looseObject({
+        strategy: z.string(),
+        ttlMs: z.number().nullable(),
+        loadsPerExpiry: z.number().nullable(),
+        hitRatio: z.number().nullable(),
+        p99Ms: z.number(),
+      }),
+    ),
+  }),
+});
+
+async function runStampede(ctx: SuiteContext): Promise<StampedeResult> {
+  const { settings } = ctx;
   // Expiry needs a finite, non-zero TTL.
-  const ttls = (options.ttl ?? STAMPEDE_DEFAULTS.ttl).filter((ttl): ttl is number => ttl !== null && ttl > 0);
-  const hotKeys = Math.min(options.keys, STAMPEDE_DEFAULTS.hotKeys);
-  const load = loadShape(ctx, STAMPEDE_DEFAULTS.rate);
-  const durationMs = options.durationMs ?? STAMPEDE_DEFAULTS.durationMs;
+  const ttls = required(settings, 'ttl').filter((ttl): ttl is number => ttl !== null && ttl > 0);
   const rows: StampedeRow[] = [];
   let index = 0;
   for (const ttlMs of ttls) {
-    for (const strategy of strategies) {
+    for (const strategy of required(settings, 'stampede')) {
       if (ctx.signal.aborted) return { rows };
-      const rng = ctx.rng.fork(`stampede:${index}`);
-      const source = new SqliteSource({
-        latency: latencySampler(options.sourceLatency ?? STAMPEDE_DEFAULTS.sourceLatency, rng.fork('latency')),
-      });
-      source.seed(hotKeys, options.seed);
-      const service = newService(ctx, {
-        source,
-        keyPrefix: `${session.prefix}stampede:${index++}:`,
-        ttlMs,
-        ttlJitterPct: options.ttlJitterPct,
-        stampede: strategy,
-        rng: rng.fork('service'),
-      });
-      let before = { ...service.counters };
-      try {
-        const run = await measureRow(ctx, `stampede ${describeStrategy(strategy)} ttl=${formatTtl(ttlMs)}`, {
-          service,
-          source,
-          sampler: createKeySampler({ kind: 'uniform' }, hotKeys, rng.fork('keys')),
-          load,
-          window: { warmupMs: options.warmupMs ?? rowWarmupMs(ttlMs), durationMs },
-          rng,
-          onWindowStart() {
-            before = { ...service.counters };
-          },
-        });
-        const loads = service.counters.loads - before.loads;
-        const episodes = service.counters.loadEpisodes - before.loadEpisodes;
-        // Δ, the time a load is in flight (source read + SET), as this row measured it.
-        const loadMs = loads > 0 ? (service.counters.loadMs - before.loadMs) / loads : null;
-        const perKeyRate = ('rate' in load ? load.rate : run.driver.achievedRate) / hotKeys;
-        rows.push({
-          strategy: describeStrategy(strategy),
-          ttlMs,
-          expiries: episodes,
-          loads,
-          loadsPerExpiry: episodes > 0 ? loads / episodes : null,
-          predictedLoadsPerExpiry: predictedLoads(strategy, perKeyRate, loadMs),
-          hitRatio: run.hitRatio,
-          p99Ms: summarize(run.all).p99Ms,
-        });
-      } finally {
-        source.close();
-      }
+      rows.push(await stampedeRow(ctx, index++, ttlMs, strategy));
     }
   }
   return { rows };
 }
 
-/** 1 + λΔ without coordination, 1 with single-flight or a lock; XFetch has no closed form here. */
-function predictedLoads(strategy: StampedeStrategy, perKeyRate: number, loadMs: number | null): number | null {
-  if (strategy.kind === 'single-flight' || strategy.kind === 'lock') return 1;
-  if (strategy.kind === 'none' && loadMs !== null) return predictLoadsPerExpiry(perKeyRate, loadMs);
+async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, strategy: StampedeStrategy) {
+  const { settings } = ctx;
+  const rng = ctx.rng.fork(`stampede:${index}`);
+  const hotKeys = required(settings, 'hotKeys');
+  const sampler = createKeySampler(required(settings, 'dist'), hotKeys, rng.fork('keys'));
+  const { source, service } = rowService(ctx, { suite: 'stampede', index, ttlMs, rng }, { stampede: strategy });
+  const load = loadShape(settings);
+  const rate = 'rate' in load ? load.rate : undefined;
+  const asked = required(settings, 'durationMs');
+  const windowMs = enoughExpiries(
+    sampler.probabilities,
+    rate,
+    ttlMs,
+    meanLatencyMs(required(settings, 'sourceLatency')),
+    asked,
+  );
+  const run = await ctx.lab.measureRow(`stampede ${formatStrategy(strategy)} ttl=${formatTtl(ttlMs)}`, {
+    service,
+    source,
+    sampler,
+    load,
+    window: { warmupMs: required(settings, 'warmupMs'), durationMs: windowMs },
+    rng,
+  });
+  const { loads, expiries, lockWaits } = run.cache;
+  const rateUsed = rate ?? run.driver.achievedRate;
+  return {
+    strategy: formatStrategy(strategy),
+    ttlMs,
+    hotKeys,
+    windowMs,
+    lengthened: windowMs > rowDurationMs(asked, ttlMs),
+    expiries,
+    loads,
+    loadsPerExpiry: expiries > 0 ? loads / expiries : null,
+    loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
+    predictedLoadsPerExpiry: predictedLoads(strategy, sampler.probabilities, rateUsed, ttlMs, run.loadMs),
+    lockWaits,
+    hitRatio: run.hitRatio,
+    p99Ms: summarize(run.all).p99Ms,
+    loadMs: run.loadMs,
+    harness: run.harness,
+  } satisfies StampedeRow;
+}
+
+/**
+ * The window, in whole TTLs, that should see at least MIN_EVENTS expiries by
+ * the model (each key expires about λ/(1 + λ(T + Δ)) times a second), with Δ
+ * guessed as the source delay: the asked duration when that is enough,
+ * longer (up to MAX_STRETCH times) when it is not.
+ */
+function enoughExpiries(p: Float64Array, rate: number | undefined, ttlMs: number, deltaMs: number, askedMs: number) {
+  let perSecond = 0;
+  if (rate !== undefined) {
+    for (const pi of p) perSecond += (rate * pi) / (1 + rate * pi * ((ttlMs + deltaMs) / 1000));
+  }
+  const needMs = perSecond > 0 ? (MIN_EVENTS / perSecond) * 1000 : askedMs;
+  return rowDurationMs(Math.min(askedMs * MAX_STRETCH, Math.max(askedMs, needMs)), ttlMs);
+}
+
+/** 1 + λΔ per key without coordination, 1 with single-flight or a lock; XFetch has no closed form here. */
+function predictedLoads(s: StampedeStrategy, p: Float64Array, rate: number, ttlMs: number, loadMs: number | null) {
+  if (s.kind === 'single-flight' || s.kind === 'lock') return 1;
+  if (s.kind === 'none' && loadMs !== null) return predictLoadsPerExpiryOver(p, rate, ttlMs, loadMs);
   return null;
+}
+
+function stampedeTable(section: StampedeResult): TableData {
+  const rows = section.rows;
+  const notes: string[] = [];
+  for (const r of rows) {
+    const at = `${r.strategy} at TTL ${formatTtl(r.ttlMs)}`;
+    if (r.lengthened)
+      notes.push(`${at}: window lengthened to ${formatTtl(r.windowMs)} to see about ${MIN_EVENTS} expiries`);
+    if (r.expiries < MIN_EVENTS)
+      notes.push(`${at}: only ${r.expiries} expiries — a small sample, read its ratio with care`);
+  }
+  notes.push(...harnessNotes(rows, (i) => `${rows[i]?.strategy} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
+  return {
+    title:
+      'stampede (hot keys, slow source; predicted loads/expiry = 1 + λΔ per key with Δ measured, 1 when coordinated)',
+    head: [
+      'strategy',
+      'TTL',
+      'hot keys',
+      'window',
+      'expiries',
+      'loads',
+      'loads/expiry',
+      'predicted',
+      'hit ratio',
+      'p99 ms',
+    ],
+    rows: rows.map((r) => [
+      r.strategy,
+      formatTtl(r.ttlMs),
+      r.hotKeys === undefined ? NA : fmtCount(r.hotKeys),
+      r.windowMs === undefined ? NA : formatTtl(r.windowMs),
+      fmtCount(r.expiries),
+      fmtCount(r.loads),
+      fmtWithInterval(r.loadsPerExpiry, r.loadsPerExpiryInterval ?? null),
+      r.predictedLoadsPerExpiry === null ? NA : r.predictedLoadsPerExpiry.toFixed(2),
+      fmtRatio(r.hitRatio),
+      fmtMs(r.p99Ms),
+    ]),
+    notes,
+  };
 }

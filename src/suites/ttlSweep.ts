@@ -3,83 +3,213 @@
  * hit ratio (measured by the client, by Redis, and predicted), latency
  * percentiles, and source load (measured and predicted).
  */
+import { z } from 'zod';
+import { formatTtl } from '../config/duration.ts';
 import type { TtlMs } from '../config/types.ts';
+import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/format.ts';
+import type { HarnessReport } from '../metrics/harness.ts';
 import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
-import type { TtlSweepRow } from '../types.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
-import { loadShape, measureRow, newService, type SuiteContext } from './context.ts';
-import { formatTtl, rowDurationMs, rowWarmupMs } from './suiteDefaults.ts';
+import { loadShape, required, type SuiteContext } from './context.ts';
+import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { defineSuite, type TableData, type TableView } from './suite.ts';
+import { harnessNotes, ttlCell } from './tableKit.ts';
 
-export const TTL_SWEEP_DEFAULTS = {
-  ttl: [0, 100, 500, 2000, null] as TtlMs[],
-  rate: 2000,
-  durationMs: 4000,
-};
+export interface TtlSweepRow {
+  ttlMs: TtlMs;
+  /** The TTL in the scenario's production units (ttlMs × speedup). */
+  productionTtlMs: TtlMs;
+  reads: number;
+  hitRatio: number | null;
+  predictedHitRatio: number | null;
+  serverHitRatio: number | null;
+  /** Latency from the intended send time (what a user sees). */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  /** Latency from the actual send: Redis's and the source's own time. */
+  service: { p50Ms: number; p99Ms: number };
+  readsPerSec: number;
+  sourceReadsPerSec: number;
+  predictedSourceReadsPerSec: number;
+  /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
+  loadMs: number | null;
+  load: ReturnType<typeof loadReport>;
+  redisErrors: number;
+  harness: HarnessReport;
+  /** Compressed, base64-encoded HDR histogram of read latency in microseconds. */
+  histogram: string;
+}
 
-export async function ttlSweep(ctx: SuiteContext): Promise<{ rows: TtlSweepRow[] }> {
-  const { options, session } = ctx;
-  const ttls = options.ttl ?? TTL_SWEEP_DEFAULTS.ttl;
-  const baseDurationMs = options.durationMs ?? TTL_SWEEP_DEFAULTS.durationMs;
-  const load = loadShape(ctx, TTL_SWEEP_DEFAULTS.rate);
+export interface TtlSweepResult {
+  rows: TtlSweepRow[];
+  advice?: string;
+}
+
+export const ttlSweep = defineSuite<TtlSweepResult>({
+  name: 'ttl-sweep',
+  summary: 'hit ratio, latency and source load per TTL',
+  uses: ['keys', 'dist', 'ttl', 'slidingTtl', ...ROW_OPTIONS],
+  defaults: { ttl: [0, 100, 500, 2000, null], rate: 2000, durationMs: 4000 },
+  derive: deriveWarmup,
+  run: runTtlSweep,
+  rowKey: (row) => `ttl=${ttlCell(row.ttlMs)}`,
+  metrics: [
+    { metric: 'hitRatio', unit: 'ratio', worse: 'down' },
+    { metric: 'p99Ms', unit: 'ms', worse: 'up' },
+    { metric: 'sourceReadsPerSec', unit: 'perSec', worse: 'up' },
+  ],
+  tables: (section, view) => [sweepTable(section, view)],
+  schema: z.looseObject({
+    rows: z.array(
+      z.looseObject({
+        ttlMs: z.number().nullable(),
+        hitRatio: z.number().nullable(),
+        p99Ms: z.number(),
+        sourceReadsPerSec: z.number(),
+      }),
+    ),
+  }),
+});
+
+async function runTtlSweep(ctx: SuiteContext): Promise<TtlSweepResult> {
   const rows: TtlSweepRow[] = [];
-  for (const [index, ttlMs] of ttls.entries()) {
+  for (const [index, ttlMs] of required(ctx.settings, 'ttl').entries()) {
     if (ctx.signal.aborted) break;
-    const warmupMs = options.warmupMs ?? rowWarmupMs(ttlMs);
-    const durationMs = rowDurationMs(baseDurationMs, ttlMs);
-    const rng = ctx.rng.fork(`ttl-sweep:${index}`);
-    const sampler = createKeySampler(options.dist, options.keys, rng.fork('keys'));
-    const service = newService(ctx, {
-      keyPrefix: `${session.prefix}ttl-sweep:${index}:`,
-      ttlMs,
-      slidingTtl: options.slidingTtl,
-      ttlJitterPct: options.ttlJitterPct,
-      rng: rng.fork('jitter'),
-    });
-    const run = await measureRow(ctx, `ttl-sweep ttl=${formatTtl(ttlMs)}`, {
-      service,
-      sampler,
-      load,
-      window: { warmupMs, durationMs },
-      rng,
-    });
-    // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
-    const rate = 'rate' in load ? load.rate : run.driver.achievedRate;
-    const model = {
-      probabilities: sampler.probabilities,
-      rate,
-      ttlMs,
-      sliding: options.slidingTtl,
-      windowMs: { warmupMs, durationMs },
-      // Δ as this row measured it: reads that land during a load miss too.
-      loadMs: run.byOutcome.miss.totalCount > 0 ? summarize(run.byOutcome.miss).meanMs : undefined,
-    };
-    const latency = summarize(run.all);
-    rows.push({
-      ttlMs,
-      productionTtlMs: ttlMs === null ? null : ttlMs * options.speedup,
-      reads: run.reads,
-      hitRatio: ttlMs === 0 ? null : run.hitRatio,
-      predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
-      serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
-      p50Ms: latency.p50Ms,
-      p95Ms: latency.p95Ms,
-      p99Ms: latency.p99Ms,
-      p999Ms: latency.p999Ms,
-      maxMs: latency.maxMs,
-      readsPerSec: run.driver.achievedRate,
-      sourceReadsPerSec: run.sourceReadsPerSec,
-      predictedSourceReadsPerSec: predictSourceReadsPerSec(model),
-      load: {
-        mode: run.driver.mode,
-        targetRate: run.driver.targetRate,
-        achievedRate: run.driver.achievedRate,
-        lateSends: run.driver.lateSends,
-        errors: run.driver.errors,
-      },
-      redisErrors: run.redisErrors,
-      histogram: encodeHistogram(run.all),
-    });
+    rows.push(await sweepRow(ctx, index, ttlMs));
   }
   return { rows };
+}
+
+async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise<TtlSweepRow> {
+  const { settings } = ctx;
+  const load = loadShape(settings);
+  const warmupMs = required(settings, 'warmupMs');
+  const durationMs = rowDurationMs(required(settings, 'durationMs'), ttlMs);
+  const rng = ctx.rng.fork(`ttl-sweep:${index}`);
+  const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), rng.fork('keys'));
+  const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
+  const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
+  const run = await ctx.lab.measureRow(label, {
+    service,
+    source,
+    sampler,
+    load,
+    window: { warmupMs, durationMs },
+    rng,
+  });
+  // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
+  const model = {
+    probabilities: sampler.probabilities,
+    rate: 'rate' in load ? load.rate : run.driver.achievedRate,
+    ttlMs,
+    sliding: settings.slidingTtl,
+    windowMs: { warmupMs, durationMs },
+    // Δ as this row measured it: reads that land during a load miss too.
+    loadMs: run.loadMs ?? undefined,
+  };
+  const latency = summarize(run.all);
+  const service99 = summarize(run.service);
+  return {
+    ttlMs,
+    productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
+    reads: run.reads,
+    hitRatio: ttlMs === 0 ? null : run.hitRatio,
+    predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
+    serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
+    p50Ms: latency.p50Ms,
+    p95Ms: latency.p95Ms,
+    p99Ms: latency.p99Ms,
+    p999Ms: latency.p999Ms,
+    maxMs: latency.maxMs,
+    service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
+    readsPerSec: run.driver.achievedRate,
+    sourceReadsPerSec: run.sourceReadsPerSec,
+    predictedSourceReadsPerSec: predictSourceReadsPerSec(model),
+    loadMs: run.loadMs,
+    load: loadReport(run),
+    redisErrors: run.cache.redisErrors,
+    harness: run.harness,
+    histogram: encodeHistogram(run.all),
+  };
+}
+
+/** Client and Redis hit ratios further apart than this get a note. */
+const SERVER_DISAGREEMENT = 0.01;
+
+function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
+  const notes: string[] = [];
+  for (const r of rows) {
+    const at = `TTL ${formatTtl(r.ttlMs)}`;
+    if (
+      r.hitRatio !== null &&
+      r.serverHitRatio !== null &&
+      Math.abs(r.hitRatio - r.serverHitRatio) > SERVER_DISAGREEMENT
+    ) {
+      notes.push(
+        `${at}: client (${fmtRatio(r.hitRatio)}) and Redis INFO (${fmtRatio(r.serverHitRatio)}) disagree by more than one point — other clients on this server?`,
+      );
+    }
+    if (r.load.targetRate !== null && r.load.achievedRate < r.load.targetRate * 0.98) {
+      notes.push(
+        `${at}: achieved ${fmtRate(r.load.achievedRate)} reads/s of ${fmtRate(r.load.targetRate)} offered (Poisson, so a short window varies by ±${fmtPct(1 / Math.sqrt(Math.max(1, r.reads)), 1)})`,
+      );
+    }
+    if (r.redisErrors > 0)
+      notes.push(`${at}: ${fmtCount(r.redisErrors)} Redis errors, those reads were served by the source`);
+  }
+  return [...notes, ...harnessNotes(rows, (i) => `TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`)];
+}
+
+function sweepTable(section: TtlSweepResult, view: TableView): TableData {
+  const { speedup } = view;
+  const prod = speedup !== 1;
+  const notes = sweepNotes(section.rows);
+  if (section.advice) notes.push(section.advice);
+  if (prod) {
+    notes.push(
+      `run ${speedup}× faster than the scenario's production units: rates × ${speedup}, TTLs ÷ ${speedup}; hit ratios are the same in both, (prod) columns convert back`,
+    );
+  }
+  return {
+    title: 'ttl-sweep (every row from an empty cache; predicted = ttl-model.md on the same key popularity)',
+    head: [
+      'TTL',
+      ...(prod ? [`TTL ×${speedup} (prod)`] : []),
+      'hit ratio',
+      'predicted',
+      'Redis INFO',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'p99.9 ms',
+      'service p99 ms',
+      'reads/s',
+      'source reads/s',
+      'predicted',
+      ...(prod ? ['source reads/s (prod)'] : []),
+      'late sends',
+    ],
+    rows: section.rows.map((r) => [
+      ttlCell(r.ttlMs),
+      ...(prod ? [r.productionTtlMs === 0 ? '0' : formatTtl(r.productionTtlMs)] : []),
+      fmtRatio(r.hitRatio),
+      fmtRatio(r.predictedHitRatio),
+      fmtRatio(r.serverHitRatio),
+      fmtMs(r.p50Ms),
+      fmtMs(r.p95Ms),
+      fmtMs(r.p99Ms),
+      fmtMs(r.p999Ms),
+      fmtMs(r.service?.p99Ms ?? null),
+      fmtRate(r.readsPerSec),
+      fmtRate(r.sourceReadsPerSec),
+      fmtRate(r.predictedSourceReadsPerSec),
+      ...(prod ? [fmtRate(r.sourceReadsPerSec / speedup)] : []),
+      r.load.mode === 'closed' ? NA : fmtCount(r.load.lateSends),
+    ]),
+    notes,
+  };
 }

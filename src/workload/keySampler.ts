@@ -88,18 +88,6 @@ class AliasSampler implements KeySampler {
   }
 }
 
-/** `uniform`, `zipf:0.99`, `hotspot:0.2:0.8`: the spelling of the `--dist` flag. */
-export function describeDistribution(dist: KeyDistribution): string {
-  switch (dist.kind) {
-    case 'uniform':
-      return 'uniform';
-    case 'zipf':
-      return `zipf:${dist.s}`;
-    case 'hotspot':
-      return `hotspot:${dist.hotFraction}:${dist.hotOpsFraction}`;
-  }
-}
-
 /** Rank r has weight r^-s; rank r is id perm[r - 1]. */
 function zipfProfile(s: number, keys: number, rng: Rng): Float64Array {
   if (!Number.isFinite(s) || s < 0) throw new RangeError(`zipf exponent must be finite and >= 0, got ${s}`);

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultOptions, type ParsedArgs, parseBenchArgs } from '../../src/config/args.ts';
-import { helpText, OPTIONS } from '../../src/config/help.ts';
+import { type BenchRequest, type ParsedArgs, parseBenchArgs } from '../../src/config/args.ts';
+import { helpText } from '../../src/config/help.ts';
+import { OPTIONS, type Settings } from '../../src/config/options.ts';
 import { listScenarios, loadScenario } from '../../src/config/scenario.ts';
-import type { BenchOptions } from '../../src/config/types.ts';
 import { UsageError } from '../../src/errors.ts';
+import { SUITES } from '../../src/suites/registry.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cab-args-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,10 +20,15 @@ function scenarioFile(body: unknown, name = `s${files++}`): string {
   return file;
 }
 
-function run(argv: string[], env: NodeJS.ProcessEnv = {}, tty = true): BenchOptions {
-  const parsed: ParsedArgs = parseBenchArgs(argv, env, tty);
+function request(argv: string[], env: NodeJS.ProcessEnv = {}, tty = true): BenchRequest {
+  const parsed: ParsedArgs = parseBenchArgs(argv, env, SUITES, tty);
   if (parsed.kind !== 'run') throw new Error('expected a run');
-  return parsed.options;
+  return parsed.request;
+}
+
+/** The values given, flags over the scenario. */
+function run(argv: string[], env: NodeJS.ProcessEnv = {}, tty = true): Partial<Settings> {
+  return request(argv, env, tty).given;
 }
 
 const PASSWORD = 's3cret';
@@ -113,7 +119,7 @@ describe('bad input', () => {
     const argv = Array.isArray(input) ? input : ['--scenario', scenarioFile(input.scenario)];
     let error: unknown;
     try {
-      parseBenchArgs(argv, {}, true);
+      parseBenchArgs(argv, {}, SUITES, true);
     } catch (caught) {
       error = caught;
     }
@@ -127,18 +133,23 @@ describe('bad input', () => {
 
   it('names the scenario file in field errors', () => {
     const file = scenarioFile({ description: 'x', ttls: '1s' }, 'named');
-    expect(() => parseBenchArgs(['--scenario', file], {}, true)).toThrow(`scenario ${file}: unknown field "ttls"`);
+    expect(() => parseBenchArgs(['--scenario', file], {}, SUITES, true)).toThrow(
+      `scenario ${file}: unknown field "ttls"`,
+    );
   });
 });
 
 describe('good input', () => {
-  it('resolves the defaults and the default scenario', () => {
-    expect(run([])).toEqual({
-      ...defaultOptions(),
-      scenario: 'default',
-      scenarioDescription: '10,000 products, zipf 0.99 reads, 1 ms source: the standard run',
-      quiet: false,
+  it('resolves the default scenario, every suite, and nothing given', () => {
+    const r = request([]);
+    expect(r.scenario).toEqual({
+      name: 'default',
+      description: '10,000 products, zipf 0.99 reads, 1 ms source: the standard run',
     });
+    expect(r.suites).toEqual(['ttl-sweep', 'read-path', 'freshness', 'stampede']);
+    expect(r.given).toEqual({ suites: r.suites });
+    expect(r.flags).toEqual([]);
+    expect(r.quiet).toBe(false);
   });
 
   it('reads every flag, in both --name value and --name=value forms', () => {
@@ -172,15 +183,21 @@ describe('good input', () => {
       'out/run.json',
       '--out=snapshots',
       '--no-save',
+      '--hot-keys',
+      '8',
+      '--source-pool=4',
+      '--timer',
+      'spin',
+      '--sliding-ttl',
+      '--write-dist',
+      'uniform',
     ]);
     expect(o).toMatchObject({
-      suites: ['ttl-sweep', 'freshness'],
       redisUrl: `redis://u:${PASSWORD}@host:6379/0`,
       keys: 500,
       dist: { kind: 'hotspot', hotFraction: 0.1, hotOpsFraction: 0.9 },
       ttl: [0, 250, null],
       rate: 1000,
-      concurrency: undefined,
       durationMs: 3000,
       warmupMs: 500,
       sourceLatency: { kind: 'exp', meanMs: 2 },
@@ -194,24 +211,32 @@ describe('good input', () => {
       redisTimeoutMs: 200,
       json: 'out/run.json',
       out: 'snapshots',
-      save: false,
+      noSave: true,
+      hotKeys: 8,
+      sourcePool: 4,
+      timer: 'spin',
+      slidingTtl: true,
+      writeDist: { kind: 'uniform' },
     });
+    // Suites come in the registry's run order, whatever order they were named in.
+    expect(o.suites).toEqual(['ttl-sweep', 'freshness']);
   });
 
   it('treats everything after -- as suites', () => {
-    expect(run(['--', 'stampede']).suites).toEqual(['stampede']);
+    expect(request(['--', 'stampede']).suites).toEqual(['stampede']);
     expect(() => run(['--', '--quiet'])).toThrow('unknown suite "--quiet"');
   });
 
   it('lets flags override a scenario field by field', () => {
     const file = scenarioFile({ description: 'mine', keys: 50, ttl: '1s', rate: 20, suites: ['stampede'] }, 'my-run');
     const o = run(['--scenario', file, '--keys', '60', '--concurrency', '3']);
-    expect(o).toMatchObject({ scenario: 'my-run', scenarioDescription: 'mine', keys: 60, ttl: [1000] });
+    expect(o).toMatchObject({ scenario: file, keys: 60, ttl: [1000] });
+    expect(request(['--scenario', file]).scenario).toEqual({ name: 'my-run', description: 'mine' });
     // A loop flag replaces the scenario's other loop.
     expect(o.concurrency).toBe(3);
     expect(o.rate).toBeUndefined();
     expect(o.suites).toEqual(['stampede']);
-    expect(run(['--scenario', file, 'read-path']).suites).toEqual(['read-path']);
+    expect(request(['--scenario', file, 'read-path']).suites).toEqual(['read-path']);
   });
 
   it('loads every preset by name, with a one-line description', () => {
@@ -219,7 +244,7 @@ describe('good input', () => {
     expect(presets.map((p) => p.name)).toEqual(['default', 'product-catalogue', 'session-store', 'write-heavy-feed']);
     for (const { name, description } of presets) {
       expect(description).not.toMatch(/^\(invalid|\n/);
-      expect(run(['--scenario', name]).scenario).toBe(name);
+      expect(request(['--scenario', name]).scenario.name).toBe(name);
     }
     expect(run(['--scenario', 'product-catalogue'])).toMatchObject({
       keys: 1_000_000,
@@ -229,7 +254,7 @@ describe('good input', () => {
       speedup: 20,
       sourceLatency: { kind: 'fixed', ms: 2 },
     });
-    expect(loadScenario('session-store').overrides.slidingTtl).toBe(true);
+    expect(loadScenario('session-store').values.slidingTtl).toBe(true);
   });
 
   it.each([
@@ -239,19 +264,19 @@ describe('good input', () => {
     [[], { CI: '' }, true, false],
     [[], {}, false, true],
   ] as const)('quiet for %j with env %j and TTY %s is %s', (argv, env, tty, quiet) => {
-    expect(run([...argv], env, tty).quiet).toBe(quiet);
+    expect(request([...argv], env, tty).quiet).toBe(quiet);
   });
 });
 
 describe('help', () => {
   it('returns the help for --help or -h, even next to other flags', () => {
-    expect(parseBenchArgs(['--help'], {}, true)).toEqual({ kind: 'help', text: helpText() });
-    expect(parseBenchArgs(['--bogus', '-h'], {}, true).kind).toBe('help');
+    expect(parseBenchArgs(['--help'], {}, SUITES, true)).toEqual({ kind: 'help', text: helpText(SUITES) });
+    expect(parseBenchArgs(['--bogus', '-h'], {}, SUITES, true).kind).toBe('help');
   });
 
   it('lists every option, suite, preset, exit code and variable', () => {
-    const text = helpText();
-    for (const o of OPTIONS) expect(text).toContain(`--${o.name}`);
+    const text = helpText(SUITES);
+    for (const o of OPTIONS) if (o.flag !== undefined) expect(text).toContain(`--${o.flag}`);
     for (const word of ['read-path', 'ttl-sweep', 'freshness', 'stampede', 'product-catalogue', 'write-heavy-feed']) {
       expect(text).toContain(word);
     }

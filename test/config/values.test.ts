@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOptions } from '../../src/config/args.ts';
+import { checkSuites } from '../../src/config/args.ts';
+import { formatDuration, formatTtl, parseDuration, parseTtlList, readDuration } from '../../src/config/duration.ts';
+import { levenshtein, suggest } from '../../src/config/messages.ts';
+import { OPTIONS, optionDefaults, type Settings } from '../../src/config/options.ts';
 import { toRunUnits } from '../../src/config/speedup.ts';
-import type { BenchOptions } from '../../src/config/types.ts';
 import {
-  formatDuration,
-  levenshtein,
   parseDistribution,
-  parseDuration,
   parseInteger,
   parseInvalidations,
   parseLatency,
@@ -14,10 +13,6 @@ import {
   parseRate,
   parseSpeedup,
   parseStampede,
-  parseSuites,
-  parseTtlList,
-  readDuration,
-  suggest,
 } from '../../src/config/values.ts';
 import { UsageError } from '../../src/errors.ts';
 
@@ -51,9 +46,31 @@ describe('durations', () => {
     [90_000, '1.5m'],
     [86_400_000, '24h'],
     [250, '250ms'],
+    [1333, '1.333s'],
+    [0.5, '0.5ms'],
   ])('formats %d ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });
+
+  it('writes TTLs the way --ttl reads them', () => {
+    expect([0, null, 250, 2000, 300_000].map(formatTtl)).toEqual(['0', 'none', '250ms', '2s', '5m']);
+  });
+});
+
+describe('every option', () => {
+  // The formatter is the parser's inverse, so a snapshot's settings can be run again (--rerun).
+  it.each(OPTIONS.filter((o) => o.example !== undefined).map((o) => [o.key, o] as const))(
+    '%s: format(parse(example)) reads back to the same value',
+    (_key, o) => {
+      const spec = o as unknown as {
+        parse(l: string, r: string): unknown;
+        format(v: unknown): string;
+        example: string;
+      };
+      const value = spec.parse('--x', spec.example);
+      expect(spec.parse('--x', spec.format(value))).toEqual(value);
+    },
+  );
 });
 
 describe('parseTtlList', () => {
@@ -194,15 +211,15 @@ describe('lists', () => {
     expect(() => parse(flag, text)).toThrow(text);
   });
 
-  it('reads suites, all four when none are named', () => {
-    expect(parseSuites([])).toEqual(['read-path', 'ttl-sweep', 'freshness', 'stampede']);
-    expect(parseSuites(['stampede', 'read-path'])).toEqual(['stampede', 'read-path']);
-    expect(() => parseSuites(['ttl-swep'])).toThrow(
-      'unknown suite "ttl-swep": did you mean ttl-sweep? expected one of read-path, ttl-sweep, freshness, stampede',
+  it('reads suites in the registry order, all of them when none are named', () => {
+    const names = ['ttl-sweep', 'read-path', 'freshness', 'stampede'];
+    expect(checkSuites([], names, '')).toEqual(names);
+    expect(checkSuites(['stampede', 'read-path'], names, '')).toEqual(['read-path', 'stampede']);
+    expect(() => checkSuites(['ttl-swep'], names, '')).toThrow(
+      'unknown suite "ttl-swep": did you mean ttl-sweep? expected one of ttl-sweep, read-path, freshness, stampede',
     );
-    expect(() => parseSuites(['nope'])).toThrow('expected one of read-path, ttl-sweep, freshness, stampede');
-    expect(() => parseSuites(['nope'])).not.toThrow('did you mean');
-    expect(() => parseSuites(['freshness', 'freshness'])).toThrow('given twice');
+    expect(() => checkSuites(['nope'], names, '')).not.toThrow('did you mean');
+    expect(() => checkSuites(['freshness', 'freshness'], names, '')).toThrow('given twice');
   });
 });
 
@@ -224,9 +241,8 @@ describe('suggest', () => {
 });
 
 describe('toRunUnits', () => {
-  const base: BenchOptions = {
-    ...defaultOptions(),
-    quiet: true,
+  const base: Partial<Settings> = {
+    ...optionDefaults(),
     rate: 300,
     writeRate: 2,
     ttl: [0, 60_000, 900_000, null, 29],
@@ -237,13 +253,13 @@ describe('toRunUnits', () => {
   };
 
   it('returns an equal copy at speedup 1', () => {
-    const run = toRunUnits(base);
+    const run = toRunUnits(base, 1);
     expect(run).toEqual(base);
     expect(run).not.toBe(base);
   });
 
   it('multiplies rates and divides TTLs and durations, leaving physical delays alone', () => {
-    const run = toRunUnits({ ...base, speedup: 60 });
+    const run = toRunUnits({ ...base, speedup: 60 }, 60);
     expect(run.rate).toBe(18_000);
     expect(run.writeRate).toBe(120);
     // 29 ms / 60 would round to 0 (no cache); a positive TTL stays at least 1 ms.
@@ -256,7 +272,7 @@ describe('toRunUnits', () => {
   });
 
   it('rounds to whole milliseconds and keeps undefined as the suite default', () => {
-    const run = toRunUnits({ ...base, speedup: 7, rate: undefined, ttl: undefined, durationMs: 1000, warmupMs: 3 });
+    const run = toRunUnits({ ...base, speedup: 7, rate: undefined, ttl: undefined, durationMs: 1000, warmupMs: 3 }, 7);
     expect(run.rate).toBeUndefined();
     expect(run.ttl).toBeUndefined();
     expect(run.durationMs).toBe(143);

@@ -1,5 +1,14 @@
-/** Snapshots for the report tests, valid per src/types.ts. */
-import type { Snapshot, TtlSweepRow } from '../../src/types.ts';
+/** Snapshots for the report tests, valid per src/report/snapshotFormat.ts (schemaVersion 2). */
+import type { Snapshot } from '../../src/report/snapshotFormat.ts';
+import type { TtlSweepRow } from '../../src/suites/ttlSweep.ts';
+
+const harness = {
+  cpuCores: 0.1,
+  lateness: { p50Ms: 0.1, p99Ms: 0.5, maxMs: 1 },
+  sourceDelay: { requestedMs: 1, p50Ms: 1, p99Ms: 1.1 },
+  pool: { size: 10, waitP99Ms: 0, maxQueue: 0 },
+  bottleneck: null,
+};
 
 /** A valid snapshot with one row per suite; `edit` tweaks a deep copy. */
 export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot {
@@ -15,15 +24,18 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     p99Ms: 1,
     p999Ms: 2,
     maxMs: 3,
+    service: { p50Ms: 0.2, p99Ms: 0.9 },
     readsPerSec: 1000,
     sourceReadsPerSec: 100,
     predictedSourceReadsPerSec: 100,
-    load: { mode: 'open', targetRate: 1000, achievedRate: 1000, lateSends: 0, errors: 0 },
+    loadMs: 1.2,
+    load: { mode: 'open', targetRate: 1000, achievedRate: 1000, lateSends: 0, veryLateSends: 0, errors: 0 },
     redisErrors: 0,
+    harness,
     histogram: 'HISTFAKE',
   });
   const snapshot: Snapshot = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     createdAt: '2026-11-25T19:06:41.123Z',
     status: 'complete',
     durationSec: 60,
@@ -35,11 +47,13 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
       cores: 2,
       os: 'linux',
       gitCommit: null,
+      timer: 'thread',
     },
-    config: { scenario: 'default', keys: 10_000, seed: 1, out: 'results' },
-    errors: { redis: 0, source: 0 },
+    config: { scenario: 'default', scenarioDescription: 'test', redis: 'redis://127.0.0.1:6379', seed: 1, speedup: 1 },
+    errors: { redis: 0, source: 0, connection: 0 },
     suites: {
       'read-path': {
+        settings: { keys: 10_000, sourceLatency: { kind: 'fixed', ms: 1 } },
         concurrency: 1,
         rows: [{ name: 'cache-hit', meanMs: 0.2, p50Ms: 0.2, p99Ms: 0.5, opsPerSec: 5000, samples: 1000 }],
         breakEvenSourceLatencyMs: 0.3,
@@ -48,8 +62,12 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
         hitPathVsRawGet: 0.9,
         hitPathVsRawGetRounds: [0.9],
       },
-      'ttl-sweep': { rows: [sweepRow(0, null), sweepRow(2000, 0.9), sweepRow(null, 0.95)] },
+      'ttl-sweep': {
+        settings: { keys: 10_000, ttl: [0, 2000, null], rate: 1000 },
+        rows: [sweepRow(0, null), sweepRow(2000, 0.9), sweepRow(null, 0.95)] as object[],
+      },
       freshness: {
+        settings: { keys: 10_000, ttl: [2000], invalidation: ['delete'], writeRate: 10 },
         rows: [
           {
             invalidation: 'delete',
@@ -58,30 +76,41 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
             writes: 10,
             hitRatio: 0.9,
             predictedHitRatio: 0.9,
+            staleReads: 10,
             staleReadRatio: 0.01,
             predictedStaleReadRatio: 0.01,
             racedStaleReads: 0,
             maxStaleAgeMs: 5,
             p99Ms: 1,
+            loadMs: 1.2,
+            raceMs: 0.7,
+            harness,
           },
         ],
       },
       stampede: {
+        settings: { hotKeys: 4, ttl: [500], stampede: [{ kind: 'lock' }] },
         rows: [
           {
             strategy: 'lock',
             ttlMs: 500,
+            hotKeys: 4,
+            windowMs: 3000,
+            lengthened: false,
             expiries: 10,
             loads: 10,
             loadsPerExpiry: 1,
             predictedLoadsPerExpiry: 1,
+            lockWaits: 30,
             hitRatio: 0.99,
             p99Ms: 2,
+            loadMs: 10.5,
+            harness,
           },
         ],
       },
     },
-    suitesRun: ['read-path', 'ttl-sweep', 'freshness', 'stampede'],
+    suitesRun: ['ttl-sweep', 'read-path', 'freshness', 'stampede'],
   };
   const copy = structuredClone(snapshot);
   edit(copy);

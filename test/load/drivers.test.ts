@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/load/clock.ts';
-import { LATE_MS, runClosedLoop, runOpenLoop } from '../../src/load/drivers.ts';
+import { LATE_MS, runClosedLoop, runOpenLoop, VERY_LATE_MS } from '../../src/load/drivers.ts';
 import { createRng } from '../../src/workload/rng.ts';
 
 /** Virtual time: sleeping jumps the clock; `stallAt` makes one sleep overrun by `stallMs` (a GC pause, a busy loop). */
@@ -28,7 +28,7 @@ describe('runOpenLoop', () => {
       1000,
       { warmupMs: 1000, durationMs: 10_000 },
       createRng(5),
-      { send: async () => 'ok', done: (_r, ms, measured) => latencies.push({ ms, measured }) },
+      { send: async () => 'ok', done: (_r, ms, _service, measured) => latencies.push({ ms, measured }) },
       clock,
     );
     const measured = latencies.filter((l) => l.measured);
@@ -45,11 +45,20 @@ describe('runOpenLoop', () => {
   it('charges a stall to every request it delayed, timed from the intended send', async () => {
     const clock = fakeClock({ at: 5000, ms: 50 });
     const latencies: number[] = [];
+    const services: number[] = [];
+    const lateness: number[] = [];
     const report = await runOpenLoop(
       1000,
       { warmupMs: 0, durationMs: 10_000 },
       createRng(9),
-      { send: async () => 'ok', done: (_r, ms) => latencies.push(ms) },
+      {
+        send: async () => 'ok',
+        done: (_r, ms, serviceMs) => {
+          latencies.push(ms);
+          services.push(serviceMs);
+        },
+        onSent: (ms) => lateness.push(ms),
+      },
       clock,
     );
     // About 50 requests were due during the 50 ms stall: each is late, and its latency is its wait.
@@ -59,6 +68,11 @@ describe('runOpenLoop', () => {
     expect(delayed.length).toBe(report.lateSends);
     expect(Math.max(...latencies)).toBeGreaterThan(45);
     expect(Math.max(...latencies)).toBeLessThanOrEqual(50);
+    // The stall is the sender's, not the service's: timed from the actual send, nothing waited.
+    expect(Math.max(...services)).toBe(0);
+    expect(lateness.length).toBe(report.measuredRequests);
+    expect(lateness.filter((ms) => ms > VERY_LATE_MS).length).toBe(report.veryLateSends);
+    expect(report.veryLateSends).toBeGreaterThan(20);
   });
 
   it('reports the rate it achieved, not the one it was asked for, when it cannot keep up', async () => {

@@ -1,34 +1,33 @@
 /** Stale detection on a scripted sequence where every stale hit is known in advance. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CacheAsideService } from '../../src/cache/cacheAside.ts';
 import type { Invalidation } from '../../src/config/types.ts';
 import { StaleTracker } from '../../src/metrics/staleness.ts';
-import type { RedisClient } from '../../src/redis/connection.ts';
 import { newRunPrefix } from '../../src/redis/keyspace.ts';
-import { SqliteSource } from '../../src/source/sqliteSource.ts';
-import { useRedisServer } from '../helpers/redis.ts';
+import { Source } from '../../src/source/source.ts';
+import { SqliteDriver } from '../../src/source/sqliteDriver.ts';
+import { type TestRedis, useRedisServer } from '../helpers/redis.ts';
+import { testService } from '../helpers/service.ts';
 
-let client: RedisClient;
+let redis: TestRedis;
 let clock = 1_000_000;
-const source = new SqliteSource({ now: () => clock });
+const driver = new SqliteDriver();
+const source = new Source(driver, { poolSize: 1, now: () => clock });
 
 beforeAll(async () => {
-  client = await (await useRedisServer()).connect();
-  source.seed(10, 1);
+  redis = await useRedisServer();
+  await driver.seed(10, 1);
 });
 afterAll(() => source.close());
 
 /** Runs a script of reads ('r') and writes ('w') on id 1, advancing the fake clock 10 ms per step. */
 async function script(steps: string, invalidation: Invalidation) {
-  const service = new CacheAsideService({ redis: client, source, keyPrefix: `${newRunPrefix()}p:`, ttlMs: 60_000 });
+  const service = await testService(redis, { source, keyPrefix: `${newRunPrefix()}p:`, ttlMs: 60_000 });
   const tracker = new StaleTracker(source, () => clock);
   const ages: Array<number | null> = [];
   for (const step of steps) {
     clock += 10;
     if (step === 'w') {
-      const row = source.updateNow(1);
-      tracker.recordWrite(row);
-      await service.onWrite(1, invalidation, row);
+      await service.onWrite(1, invalidation, await source.updateNow(1));
     } else {
       const result = await service.get(1);
       ages.push(result.outcome === 'hit' ? tracker.checkHit(1, result.version ?? 0) : null);

@@ -106,7 +106,8 @@ describe('malformed input, end to end', () => {
     const url = `redis://:wrong-pw@127.0.0.1:${redis.server.port}`;
     const result = await runCli(['ttl-sweep', '--redis-url', url, '--no-save']);
     expect(result.code).toBe(1);
-    expect(result.durationMs).toBeLessThan(5000);
+    // The whole process, start-up included: about 1.5 s on an idle machine, the connection itself well under 1 s.
+    expect(result.durationMs).toBeLessThan(10_000);
     expectOneCleanLine(result, 'wrong-pw');
     expect(result.stderr).not.toContain('right-pw');
     expect(result.stderr).toMatch(/refused the credentials/);

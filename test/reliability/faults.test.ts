@@ -5,17 +5,21 @@
  * the caller sees, not a crash.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheAsideOptions, CacheAsideService, type ReadOutcome } from '../../src/cache/cacheAside.ts';
+import type { CacheAsideService, ReadOutcome } from '../../src/cache/cacheAside.ts';
+import { newCacheCounters } from '../../src/cache/counters.ts';
 import { SourceError } from '../../src/errors.ts';
 import type { RedisClient } from '../../src/redis/connection.ts';
 import { newRunPrefix } from '../../src/redis/keyspace.ts';
-import { SqliteSource } from '../../src/source/sqliteSource.ts';
+import { runErrors } from '../../src/run/lab.ts';
+import { Source } from '../../src/source/source.ts';
+import { SqliteDriver } from '../../src/source/sqliteDriver.ts';
 import { runReads } from '../../src/suites/readRun.ts';
 import { createKeySampler } from '../../src/workload/keySampler.ts';
 import { createRng } from '../../src/workload/rng.ts';
 import { killDuring, runKeys, sleep, stallDuring, waitUntil } from '../helpers/chaos.ts';
 import { errorLines, STACK_LINE, savedSnapshot, startCli, tempDir } from '../helpers/cli.ts';
 import { type TestRedis, useRedisServer } from '../helpers/redis.ts';
+import { type ServiceOptions, sqliteSource, testService } from '../helpers/service.ts';
 
 interface Read {
   outcome: ReadOutcome;
@@ -45,24 +49,17 @@ async function readThrough(service: CacheAsideService, done: Promise<void>, tail
 
 describe('Redis faults at the service level', () => {
   let redis: TestRedis;
-  const source = new SqliteSource();
+  let source: Source;
 
   beforeAll(async () => {
     redis = await useRedisServer();
-    source.seed(100, 1);
+    source = await sqliteSource(100);
   });
   afterAll(() => source.close());
 
   /** A service on a connection of its own (a stall may replace it) with a 200 ms command timeout. */
-  const service = async (over: Partial<CacheAsideOptions> = {}) =>
-    new CacheAsideService({
-      redis: await redis.connect({ commandTimeoutMs: 200 }),
-      commandTimeoutMs: 200,
-      source,
-      keyPrefix: `${newRunPrefix()}p:`,
-      ttlMs: null,
-      ...over,
-    });
+  const service = async (over: Partial<ServiceOptions> = {}) =>
+    testService(redis, { commandTimeoutMs: 200, source, keyPrefix: `${newRunPrefix()}p:`, ttlMs: null, ...over });
 
   function expectServedThroughout(reads: Read[]) {
     // Every read got its own row, none waited much longer than the 200 ms command timeout.
@@ -77,8 +74,8 @@ describe('Redis faults at the service level', () => {
     const s = await service();
     const reads = await readThrough(s, killDuring(redis.server, 200, 600), 1500);
     expectServedThroughout(reads);
+    expect(s.counters.redisErrors).toBeGreaterThanOrEqual(reads.filter((r) => r.outcome === 'fallback').length);
     expect(s.counters.redisErrors).toBeGreaterThan(0);
-    expect(s.counters.fallbacks).toBe(reads.filter((r) => r.outcome === 'fallback').length);
   });
 
   it('falls back after the command timeout while the server is stalled, without hanging', async () => {
@@ -112,10 +109,36 @@ describe('Redis faults at the service level', () => {
     expect(await client.ping()).toBe('PONG');
   });
 
+  it("counts errors on the stampede lock's path in the row's counters, so the run ends degraded", async () => {
+    const counters = newCacheCounters();
+    const s = await service({ ttlMs: 1000, stampede: { kind: 'lock' }, counters });
+    redis.server.signal('SIGSTOP');
+    try {
+      // The GET times out (a fallback), and so would any lock command; either way it is counted.
+      const reads = await Promise.all([1, 2, 3].map((id) => s.get(id)));
+      expect(reads.every((r) => r.row !== undefined)).toBe(true);
+    } finally {
+      redis.server.signal('SIGCONT');
+    }
+    await waitUntil(async () => (await s.get(4)).outcome !== 'fallback');
+    // Now the lock path itself: a user who may not run scripts cannot release the lock; the read
+    // is still served, and the refused release counts as a Redis error of the row.
+    const admin = await redis.connect();
+    await admin.aclSetUser('noscripts', ['on', '>pw', '~*', '&*', '+@all', '-eval']);
+    const url = `redis://noscripts:pw@127.0.0.1:${redis.server.port}`;
+    const lockless = await service({ ttlMs: 1000, stampede: { kind: 'lock' }, url });
+    expect((await lockless.get(5)).row?.id).toBe(5);
+    expect(lockless.counters.redisErrors).toBe(1);
+    expect(runErrors({ counters: [counters, lockless.counters], connectionErrors: 0 }).redis).toBe(
+      counters.redisErrors + 1,
+    );
+  });
+
   it('reports a closed source as a SourceError, counted, not a crash', async () => {
-    const closed = new SqliteSource();
-    closed.seed(10, 1);
-    closed.close();
+    const driver = new SqliteDriver();
+    await driver.seed(10, 1);
+    await driver.close();
+    const closed = new Source(driver, { poolSize: 10 });
     const s = await service({ source: closed, ttlMs: 1000 });
     await expect(s.get(1)).rejects.toThrow(SourceError);
     await expect(s.get(2)).rejects.toThrow(/SQLite source failed: .*(closed|not open)/i);
@@ -125,7 +148,6 @@ describe('Redis faults at the service level', () => {
     const run = runReads({
       service: s,
       source: closed,
-      redis: await redis.connect(),
       sampler: createKeySampler({ kind: 'uniform' }, 10, rng.fork('keys')),
       load: { rate: 500 },
       window: { warmupMs: 0, durationMs: 200 },

@@ -16,11 +16,19 @@ import { type CliResult, filesUnder, runCli, STACK_LINE, tempDir, throwawayServe
 import { type TestRedis, useRedisServer } from '../helpers/redis.ts';
 
 const RUN = ['--ttl', '2s', '--duration', '5s', '--warmup', '200ms', '--keys', '1000'];
+/** Only the flags each suite uses: a flag it does not use would add a note to stderr. */
+const FLAGS: Record<string, string[]> = {
+  'ttl-sweep': RUN,
+  freshness: RUN,
+  'read-path': ['--duration', '5s', '--warmup', '200ms', '--keys', '1000'],
+  stampede: ['--ttl', '2s', '--duration', '5s', '--warmup', '200ms'],
+};
 
 function expectStopped(result: CliResult, signal: NodeJS.Signals) {
   expect(result.stderr).not.toMatch(STACK_LINE);
   expect(result.code).toBe(1);
-  expect(result.stopMs).toBeLessThan(2000);
+  // About 0.2 s on an idle machine and 0.6 s at a load of 13 on 2 cores; the bound leaves room for a busier CI.
+  expect(result.stopMs).toBeLessThan(3000);
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
   // The notice printed on the signal, then the one error line.
   expect(lines).toEqual([expect.stringMatching(new RegExp(`^${signal}: stopping the run`)), expect.any(String)]);
@@ -88,7 +96,7 @@ describe('interrupting a run on a given server', () => {
     '%s on %s after %i ms: exits 1 within 2 s, removes its keys, saves nothing partial',
     async (suite, signal, afterMs) => {
       const out = tempDir();
-      const result = await runCli([suite, ...RUN, '--redis-url', redis.url, '--out', out], {
+      const result = await runCli([suite, ...(FLAGS[suite] ?? []), '--redis-url', redis.url, '--out', out], {
         signal,
         signalWhen: async () => (await runKeys(client)).length > 0,
         signalAfterMs: afterMs,
@@ -120,7 +128,8 @@ describe('interrupting a run on its throwaway server', () => {
     expect(result.code).toBe(130);
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.stderr).toMatch(/SIGINT again: exiting now/);
-    expect(result.stopMs).toBeLessThan(2000);
+    // About 0.2 s on an idle machine and 0.6 s at a load of 13 on 2 cores; the bound leaves room for a busier CI.
+    expect(result.stopMs).toBeLessThan(3000);
     await expectServerGone(started.seen);
     expectNothingPartial(out);
   });

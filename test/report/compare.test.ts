@@ -7,11 +7,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { compareSnapshots, renderComparison } from '../../src/report/compare.ts';
-import type { Snapshot, TtlSweepRow } from '../../src/types.ts';
+import type { Snapshot } from '../../src/report/snapshotFormat.ts';
+import { validateSnapshot } from '../../src/report/snapshotFormat.ts';
+import type { TtlSweepRow } from '../../src/suites/ttlSweep.ts';
 import { buildSnapshot } from '../helpers/snapshots.ts';
 
 function sweepRow(s: Snapshot, ttlMs: number | null): TtlSweepRow {
-  const row = s.suites['ttl-sweep']?.rows.find((r) => r.ttlMs === ttlMs);
+  const row = (s.suites['ttl-sweep']?.rows as TtlSweepRow[] | undefined)?.find((r) => r.ttlMs === ttlMs);
   if (!row) throw new Error(`no ttl-sweep row for ${ttlMs}`);
   return row;
 }
@@ -21,7 +23,7 @@ const find = (c: ReturnType<typeof compareSnapshots>, rowKey: string, metric: st
 
 describe('compareSnapshots', () => {
   it('finds no regression between identical snapshots', () => {
-    const c = compareSnapshots(buildSnapshot(), buildSnapshot(), 5);
+    const c = compareSnapshots(buildSnapshot(), buildSnapshot(), { thresholdPct: 5 });
     expect(c.regressions).toBe(0);
     expect(c.rows.some((r) => r.improved)).toBe(false);
     expect(c.notes).toEqual([]);
@@ -45,7 +47,7 @@ describe('compareSnapshots', () => {
         buildSnapshot((s) => {
           sweepRow(s, 2000).hitRatio = hitRatio;
         }),
-        5,
+        { thresholdPct: 5 },
       );
     const six = at(0.84);
     expect(find(six, 'ttl=2s', 'hitRatio')).toMatchObject({ regressed: true, delta: '-6.0 pts' });
@@ -61,7 +63,7 @@ describe('compareSnapshots', () => {
         sweepRow(s, 2000).p99Ms = 1.1;
         sweepRow(s, null).sourceReadsPerSec = 50;
       }),
-      5,
+      { thresholdPct: 5 },
     );
     expect(find(c, 'ttl=2s', 'p99Ms')).toMatchObject({ old: 1, new: 1.1, delta: '+10.0%', regressed: true });
     expect(find(c, 'ttl=none', 'sourceReadsPerSec')).toMatchObject({ regressed: false, improved: true });
@@ -76,10 +78,10 @@ describe('compareSnapshots', () => {
     const c = compareSnapshots(
       buildSnapshot(),
       buildSnapshot((s) => {
-        const row = s.suites['read-path']?.rows[0];
+        const row = s.suites['read-path']?.rows[0] as Record<string, unknown> | undefined;
         if (row) Object.assign(row, { meanMs: 1, p50Ms: 1, opsPerSec: 4000 });
       }),
-      5,
+      { thresholdPct: 5 },
     );
     expect(find(c, 'cache-hit', 'p50Ms')?.regressed).toBe(false);
     expect(find(c, 'cache-hit', 'opsPerSec')?.regressed).toBe(true);
@@ -92,7 +94,7 @@ describe('compareSnapshots', () => {
       buildSnapshot((s) => {
         s.suites['ttl-sweep']?.rows.push({ ...sweepRow(s, 2000), ttlMs: 300_000, hitRatio: 0.1, p99Ms: 99 });
       }),
-      5,
+      { thresholdPct: 5 },
     );
     expect(find(c, 'ttl=5m', 'hitRatio')).toMatchObject({ old: null, new: 0.1, delta: 'new row', regressed: false });
     expect(c.regressions).toBe(0);
@@ -104,38 +106,47 @@ describe('compareSnapshots', () => {
       buildSnapshot((s) => {
         sweepRow(s, 2000).hitRatio = null;
       }),
-      5,
+      { thresholdPct: 5 },
     );
     expect(find(c, 'ttl=2s', 'hitRatio')).toMatchObject({ new: null, delta: 'n/a', regressed: false });
     expect(find(c, 'ttl=0 (no cache)', 'hitRatio')?.regressed).toBe(false);
   });
 
-  it('refuses a different schemaVersion or scenario', () => {
-    const v2 = buildSnapshot((s) => {
-      (s as { schemaVersion: number }).schemaVersion = 2;
-    });
-    expect(() => compareSnapshots(buildSnapshot(), v2, 5)).toThrow(UsageError);
+  it('refuses a different scenario', () => {
     const other = buildSnapshot((s) => {
       s.config.scenario = 'session-store';
     });
-    expect(() => compareSnapshots(buildSnapshot(), other, 5)).toThrow(
+    expect(() => compareSnapshots(buildSnapshot(), other, { thresholdPct: 5 })).toThrow(
       /scenario "default" with scenario "session-store"/,
     );
   });
 
-  it('notes a degraded run and changed options', () => {
-    const c = compareSnapshots(
-      buildSnapshot(),
-      buildSnapshot((s) => {
-        s.status = 'degraded';
-        s.config.keys = 20_000;
-        s.config.out = 'elsewhere';
-      }),
-      5,
+  it('notes a degraded run, lists differing settings, and refuses a changed workload unless allowed', () => {
+    const changed = buildSnapshot((s) => {
+      s.status = 'degraded';
+      (s.suites['ttl-sweep'] as { settings: Record<string, unknown> }).settings.keys = 20_000;
+      s.config.seed = 2;
+    });
+    expect(() => compareSnapshots(buildSnapshot(), changed, { thresholdPct: 5 })).toThrow(
+      /different workloads \(ttl-sweep --keys: 10000 → 20000\).*--allow-config-diff/,
     );
+    const c = compareSnapshots(buildSnapshot(), changed, { thresholdPct: 5, allowConfigDiff: true });
+    expect(c.notes).toEqual(['NEW run is degraded; its figures may not be representative']);
+    expect(c.settings.map((d) => `${d.where} ${d.name}: ${d.old} → ${d.new}`)).toEqual([
+      'config --seed: 1 → 2',
+      'ttl-sweep --keys: 10000 → 20000',
+    ]);
+    expect(renderComparison(c)).toMatch(/^setting config --seed: 1 → 2 \(does not change the workload\)\n/);
+  });
+
+  it('still reads a schemaVersion 1 snapshot, and says its settings cannot be compared', () => {
+    const v1 = buildSnapshot((s) => {
+      (s as { schemaVersion: number }).schemaVersion = 1;
+    });
+    const c = compareSnapshots(validateSnapshot(v1), buildSnapshot(), { thresholdPct: 5 });
+    expect(c.regressions).toBe(0);
     expect(c.notes).toEqual([
-      'NEW run is degraded; its figures may not be representative',
-      'options differ between the runs: keys',
+      'OLD is a schemaVersion 1 snapshot: it recorded no per-suite settings, so they are not compared',
     ]);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { adviseMaxStale, recommendTtl } from '../../src/report/advice.ts';
 import { renderMarkdown, renderTerminal } from '../../src/report/render.ts';
 import { snapshotTables } from '../../src/report/tables.ts';
-import type { FreshnessRow, TtlSweepRow } from '../../src/types.ts';
+import type { FreshnessRow } from '../../src/suites/freshness.ts';
+import type { TtlSweepRow } from '../../src/suites/ttlSweep.ts';
 import { buildSnapshot } from '../helpers/snapshots.ts';
 
 describe('renderMarkdown', () => {
@@ -15,14 +16,14 @@ describe('renderMarkdown', () => {
     const header = markdown.split('\n## ')[0] as string;
     expect(header).toContain('# cache-aside-bench: default');
     expect(header).toContain('2026-11-25T19:06:41.123Z');
-    expect(header).toContain('Node v20.0.0, Redis 7.2.0 (standalone), SQLite 3.45.0');
+    expect(header).toContain('Node v20.0.0, Redis 7.2.0 (standalone), source sqlite 3.45.0, timer thread');
     expect(header).toContain('CPU: test cpu × 2');
     expect(header).toContain('git commit: abc123def456');
   });
 
   it('has one well-formed table per suite, every row as wide as its header', () => {
     const sections = markdown.split('\n## ').slice(1);
-    expect(sections.map((s) => s.split(' ')[0])).toEqual(['read-path', 'ttl-sweep', 'freshness', 'stampede']);
+    expect(sections.map((s) => s.split(' ')[0])).toEqual(['ttl-sweep', 'read-path', 'freshness', 'stampede']);
     for (const section of sections) {
       const lines = section.split('\n').filter((l) => l.startsWith('|'));
       const width = (line: string) => line.split(/(?<!\\)\|/).length;

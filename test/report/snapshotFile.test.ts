@@ -10,7 +10,7 @@ import {
   snapshotPaths,
   writeFileAtomic,
 } from '../../src/report/snapshotFile.ts';
-import type { Snapshot } from '../../src/types.ts';
+import type { Snapshot } from '../../src/report/snapshotFormat.ts';
 import { buildSnapshot } from '../helpers/snapshots.ts';
 
 /** A whole snapshot whose freshness row has the `null`s a real one can have. */
@@ -50,7 +50,7 @@ describe('saveSnapshot and readSnapshot', () => {
     expect(written).toEqual([paths.json, paths.markdown]);
     expect(await readSnapshot(paths.json)).toEqual(snapshot());
     expect(await readFile(paths.markdown, 'utf8')).toBe('# tables\n');
-    expect(await readFile(paths.json, 'utf8')).toMatch(/^{\n {2}"schemaVersion": 1,[\s\S]*}\n$/);
+    expect(await readFile(paths.json, 'utf8')).toMatch(/^{\n {2}"schemaVersion": 2,[\s\S]*}\n$/);
   });
 
   it('with save false writes only the --json file', async () => {
@@ -63,7 +63,7 @@ describe('saveSnapshot and readSnapshot', () => {
 
   it('refuses NaN before anything touches disk', async () => {
     const bad = snapshot();
-    const row = bad.suites.freshness?.rows[0];
+    const row = bad.suites.freshness?.rows[0] as { p99Ms: number } | undefined;
     if (row) row.p99Ms = Number.NaN;
     const save = saveSnapshot(bad, '# md\n', {
       outDir: join(dir, 'results'),
@@ -81,8 +81,8 @@ describe('saveSnapshot and readSnapshot', () => {
     ['a non-snapshot', '{"hello": "world"}', /is not a cache-aside-bench snapshot/],
     [
       'a newer schemaVersion',
-      JSON.stringify({ ...snapshot(), schemaVersion: 2 }),
-      /schemaVersion 2 is not supported \(expected 1\)$/,
+      JSON.stringify({ ...snapshot(), schemaVersion: 3 }),
+      /schemaVersion 3 is not supported \(expected 1 or 2\)$/,
     ],
     [
       'a malformed row',

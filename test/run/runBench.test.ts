@@ -7,9 +7,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBenchArgs } from '../../src/config/args.ts';
-import type { BenchOptions } from '../../src/config/types.ts';
+import { type BenchRequest, parseBenchArgs } from '../../src/config/args.ts';
 import { type BenchOutcome, runBench } from '../../src/run/runBench.ts';
+import type { FreshnessRow } from '../../src/suites/freshness.ts';
+import { SUITES } from '../../src/suites/registry.ts';
+import type { StampedeRow } from '../../src/suites/stampede.ts';
+import type { TtlSweepRow } from '../../src/suites/ttlSweep.ts';
 import { type TestRedis, useRedisServer } from '../helpers/redis.ts';
 
 let redis: TestRedis;
@@ -20,15 +23,17 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function options(args: string[]): BenchOptions {
-  const parsed = parseBenchArgs([...args, '--redis-url', redis.url, '--out', out, '--quiet'], {}, false);
+function request(args: string[]): BenchRequest {
+  const parsed = parseBenchArgs([...args, '--redis-url', redis.url, '--out', out, '--quiet'], {}, SUITES, false);
   if (parsed.kind !== 'run') throw new Error('expected a run');
-  return parsed.options;
+  return parsed.request;
 }
+
+const rowsOf = <T>(outcome: BenchOutcome, suite: string) => (outcome.snapshot.suites[suite]?.rows ?? []) as T[];
 
 async function bench(args: string[]): Promise<BenchOutcome & { stdout: string }> {
   let stdout = '';
-  const outcome = await runBench(options(args), {
+  const outcome = await runBench(request(args), {
     out: (text) => {
       stdout += `${text}\n`;
     },
@@ -41,27 +46,39 @@ async function bench(args: string[]): Promise<BenchOutcome & { stdout: string }>
 }
 
 describe('ttl-sweep', () => {
+  /*
+   * Settings where scheduling noise cannot matter: a TTL (2 s) far longer
+   * than any stall a busy machine causes, whole-TTL windows, and about 6,000
+   * reads a row, so the binomial spread of a hit ratio (≤ 0.0065) is under a
+   * third of the 0.02 tolerance.
+   */
   it('measures hit ratios within 0.02 of the model for zipf, uniform and hotspot', async () => {
-    for (const dist of ['zipf:0.99', 'uniform', 'hotspot:0.1:0.9']) {
-      const { snapshot } = await bench([
+    for (const [dist, ttl] of [
+      ['zipf:0.99', '0,2s,none'],
+      ['uniform', '2s,none'],
+      ['hotspot:0.1:0.9', '2s'],
+    ] as const) {
+      const outcome = await bench([
         'ttl-sweep',
         '--dist',
         dist,
         '--keys',
         '2000',
         '--ttl',
-        '0,300ms,none',
+        ttl,
         '--rate',
         '1500',
         '--duration',
-        '2s',
+        '4s',
         '--no-save',
       ]);
-      const rows = snapshot.suites['ttl-sweep']?.rows ?? [];
-      expect(rows.map((r) => r.ttlMs)).toEqual([0, 300, null]);
-      const [uncached, ...cached] = rows;
-      expect(uncached?.hitRatio).toBeNull();
-      expect(uncached?.sourceReadsPerSec).toBeGreaterThan(1200);
+      const rows = rowsOf<TtlSweepRow>(outcome, 'ttl-sweep');
+      const cached = rows.filter((r) => r.ttlMs !== 0);
+      const uncached = rows.find((r) => r.ttlMs === 0);
+      if (uncached) {
+        expect(uncached.hitRatio).toBeNull();
+        expect(uncached.sourceReadsPerSec).toBeGreaterThan(1200);
+      }
       for (const row of cached) {
         expect(row.hitRatio, `${dist} ttl=${row.ttlMs}`).not.toBeNull();
         expect(
@@ -71,26 +88,31 @@ describe('ttl-sweep', () => {
         expect(Math.abs((row.hitRatio as number) - (row.serverHitRatio as number))).toBeLessThan(0.01);
         expect(row.histogram.length).toBeGreaterThan(20);
         expect(Math.abs(row.readsPerSec - 1500) / 1500).toBeLessThan(0.08);
+        // The harness measured itself: its CPU, how late it sent, what the source delay really was.
+        expect(row.harness.cpuCores).toBeGreaterThan(0);
+        expect(row.harness.lateness?.p50Ms).toBeGreaterThanOrEqual(0);
+        expect(row.harness.pool.size).toBe(10);
+        expect(row.service.p99Ms).toBeGreaterThan(0);
       }
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('freshness', () => {
-  it('measures TTL-only stale reads within 0.02 of the model and next to none with delete-on-write', async () => {
-    const { snapshot } = await bench([
+  it('measures TTL-only stale reads within 0.02 of the model, next to none with delete-on-write, and write-through hits as predicted', async () => {
+    const outcome = await bench([
       'freshness',
       '--ttl',
       '1s',
       '--invalidation',
-      'ttl,delete',
+      'ttl,delete,write-through',
       '--write-rate',
       '50',
       '--duration',
       '8s',
       '--no-save',
     ]);
-    const [ttlOnly, deleted] = snapshot.suites.freshness?.rows ?? [];
+    const [ttlOnly, deleted, through] = rowsOf<FreshnessRow>(outcome, 'freshness');
     expect(ttlOnly?.staleReadRatio).toBeGreaterThan(0.02);
     expect(Math.abs((ttlOnly?.staleReadRatio as number) - (ttlOnly?.predictedStaleReadRatio as number))).toBeLessThan(
       0.02,
@@ -98,7 +120,11 @@ describe('freshness', () => {
     expect(ttlOnly?.maxStaleAgeMs).toBeLessThanOrEqual(1100);
     expect(deleted?.staleReadRatio).toBeLessThan(0.005);
     expect(deleted?.racedStaleReads).toBe(Math.round((deleted?.staleReadRatio as number) * (deleted?.reads as number)));
-  }, 60_000);
+    // Write-through renews the entry on every write: more hits than TTL only, as its own form predicts.
+    expect(through?.hitRatio).toBeGreaterThan(ttlOnly?.hitRatio as number);
+    expect(Math.abs((through?.hitRatio as number) - (through?.predictedHitRatio as number))).toBeLessThan(0.02);
+    expect(through?.predictedHitRatio).toBeGreaterThan(ttlOnly?.predictedHitRatio as number);
+  }, 90_000);
 });
 
 describe('a whole run', () => {
@@ -120,8 +146,29 @@ describe('a whole run', () => {
   it('saves a complete snapshot with every suite, a Markdown twin and a copy', () => {
     const { snapshot, written } = outcome;
     expect(snapshot.status).toBe('complete');
-    expect(snapshot.suitesRun).toEqual(['read-path', 'ttl-sweep', 'freshness', 'stampede']);
-    expect(written).toHaveLength(3);
+    expect(snapshot.suitesRun).toEqual(['ttl-sweep', 'read-path', 'freshness', 'stampede']);
+    // Each suite records the settings it ran with, defaults included, in production units.
+    expect(snapshot.suites['ttl-sweep']?.settings).toMatchObject({
+      ttl: [0, 100, 500, 2000, null],
+      rate: 2000,
+      keys: 2000,
+    });
+    expect(snapshot.suites.stampede?.settings).toMatchObject({ hotKeys: 4, ttl: [250], rate: 4000 });
+    // The JSON, latest.md, five SVG charts and latest.html beside it, and the --json copy.
+    expect(written.map((f) => f.split('/').pop())).toEqual(
+      expect.arrayContaining([
+        'latest.md',
+        'hit-ratio.svg',
+        'source-reads.svg',
+        'latency-percentiles.svg',
+        'stale-reads.svg',
+        'loads-per-expiry.svg',
+        'latest.html',
+        'copy.json',
+      ]),
+    );
+    expect(written).toHaveLength(9);
+    expect(readFileSync(join(out, 'default', 'latest.md'), 'utf8')).toContain('![Hit ratio vs TTL](hit-ratio.svg)');
     const saved = JSON.parse(readFileSync(written[0] as string, 'utf8'));
     expect(saved).toEqual(JSON.parse(JSON.stringify(snapshot)));
     expect(readdirSync(join(out, 'default'))).toContain('latest.md');
@@ -135,7 +182,7 @@ describe('a whole run', () => {
   });
 
   it('coordinated stampede strategies load about once per expiry', () => {
-    const rows = outcome.snapshot.suites.stampede?.rows ?? [];
+    const rows = rowsOf<StampedeRow>(outcome, 'stampede');
     for (const strategy of ['single-flight', 'lock']) {
       const row = rows.find((r) => r.strategy === strategy);
       expect(row?.loadsPerExpiry).toBeLessThanOrEqual(1.1);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakEvenSourceLatency } from '../../src/suites/readPath.ts';
-import type { ReadPathRow } from '../../src/types.ts';
+import { breakEvenSourceLatency, type ReadPathRow } from '../../src/suites/readPath.ts';
 
 const row = (name: ReadPathRow['name'], meanMs: number): ReadPathRow => ({
   name,

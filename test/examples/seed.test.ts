@@ -1,25 +1,18 @@
 /**
- * Runs the three example scripts as the user would (`npx tsx examples/x.ts`):
+ * Runs the seed's three example scripts as the user would (`tsx examples/x.ts`):
  * once against a server given by REDIS_URL, whose other data must survive,
  * and once with no REDIS_* at all, so each starts its own throwaway server.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RedisClient } from '../src/redis/connection.ts';
-import { type TestRedis, useRedisServer } from './helpers/redis.ts';
+import type { RedisClient } from '../../src/redis/connection.ts';
+import { type TestRedis, useRedisServer } from '../helpers/redis.ts';
+import { type ExampleResult, runExample as runScript, SCRIPT_TIMEOUT_MS } from './run.ts';
 
-const run = promisify(execFile);
-
-/** The environment without any REDIS_* variable, plus `extra`. */
-function envWith(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('REDIS_')));
-  return { ...env, ...extra };
-}
-
-async function runExample(name: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-  // execFile rejects on a non-zero exit, with the output attached: the failure shows what the script printed.
-  return run('npx', ['tsx', `examples/${name}.ts`], { cwd: process.cwd(), env, timeout: 25_000 });
+/** A run that must succeed: a non-zero exit fails here, with what the script printed. */
+async function runExample(name: string, env: Record<string, string> = {}): Promise<ExampleResult> {
+  const result = await runScript(name, { env });
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  return result;
 }
 
 const EXAMPLES: { name: string; lines: RegExp[]; keys: number }[] = [
@@ -63,7 +56,7 @@ function expectHashFieldTtlMatchesVersion(stdout: string): void {
   expect(stdout).toContain(`supported: ${major > 7 || (major === 7 && minor >= 4)}`);
 }
 
-describe('examples', () => {
+describe('examples', { timeout: SCRIPT_TIMEOUT_MS }, () => {
   let redis: TestRedis;
   let client: RedisClient;
 
@@ -75,7 +68,7 @@ describe('examples', () => {
 
   describe.each(EXAMPLES)('$name', ({ name, lines, keys }) => {
     it('runs against REDIS_URL and removes only its own keys', async () => {
-      const { stdout, stderr } = await runExample(name, envWith({ REDIS_URL: redis.url }));
+      const { stdout, stderr } = await runExample(name, { REDIS_URL: redis.url });
       expect(stderr).toBe('');
       expect(stdout).toContain(`${name}: Redis `);
       expect(stdout).toContain(`at ${redis.url}, keys under cab:`);
@@ -85,7 +78,7 @@ describe('examples', () => {
     });
 
     it('starts its own server when no REDIS_* is set', async () => {
-      const { stdout, stderr } = await runExample(name, envWith());
+      const { stdout, stderr } = await runExample(name);
       expect(stderr).toBe('');
       expect(stdout).toMatch(/at throwaway redis-server on 127\.0\.0\.1:\d+, keys under cab:/);
       for (const line of lines) expect(stdout).toMatch(line);
@@ -97,13 +90,13 @@ describe('examples', () => {
     const password = 'ex4mple-s3cret';
     const locked = await useRedisServer({ args: ['--requirepass', password] });
     const url = locked.url.replace('redis://', `redis://:${password}@`);
-    const { stdout, stderr } = await runExample('raw', envWith({ REDIS_URL: url }));
+    const { stdout, stderr } = await runExample('raw', { REDIS_URL: url });
     expect(stdout + stderr).not.toContain(password);
     expect(stdout).toContain(`at ${locked.url.replace('redis://', 'redis://:***@')}, keys under cab:`);
   });
 
   it('exits 2 with one line on a bad REDIS_PORT', async () => {
-    const failed = await runExample('cache-aside', envWith({ REDIS_PORT: 'abc' })).catch((error: unknown) => error);
+    const failed = await runScript('cache-aside', { env: { REDIS_PORT: 'abc' } });
     expect(failed).toMatchObject({
       code: 2,
       stdout: '',

@@ -1,0 +1,83 @@
+/**
+ * The lab a run gives its suites: the Redis session and the seeded database,
+ * and the run's accounting. Every cache-aside service is made here, so every
+ * row's counters — including the stampede lock's errors — are summed into
+ * the run's error counts in one place, and a run whose Redis failed (on any
+ * path) ends "degraded".
+ */
+import { CacheAsideService } from '../cache/cacheAside.ts';
+import { type CacheCounters, newCacheCounters } from '../cache/counters.ts';
+import type { Settings } from '../config/options.ts';
+import type { RedisSession } from '../redis/redisSession.ts';
+import { readKeyspaceCounts } from '../redis/serverStats.ts';
+import type { SourceDriver } from '../source/driver.ts';
+import { latencySampler, meanLatencyMs } from '../source/latency.ts';
+import { Source } from '../source/source.ts';
+import { VersionLog } from '../source/versionLog.ts';
+import type { Lab, Progress, ServiceSpec } from '../suites/context.ts';
+import { type ReadRunSettings, runReads } from '../suites/readRun.ts';
+import type { Rng } from '../workload/rng.ts';
+
+export interface RunAccount {
+  /** Every service's counters, for the run's totals. */
+  counters: CacheCounters[];
+  /** Error events of the Redis connections (resets, failed reconnects). */
+  connectionErrors: number;
+}
+
+export function newRunAccount(): RunAccount {
+  return { counters: [], connectionErrors: 0 };
+}
+
+/** The run's totals: what decides "degraded". */
+export function runErrors(account: RunAccount): { redis: number; source: number; connection: number } {
+  let redis = 0;
+  let source = 0;
+  for (const c of account.counters) {
+    redis += c.redisErrors;
+    source += c.sourceErrors;
+  }
+  return { redis, source, connection: account.connectionErrors };
+}
+
+export function createLab(
+  session: RedisSession,
+  driver: SourceDriver,
+  account: RunAccount,
+  run: { signal: AbortSignal; progress: Progress },
+): Lab {
+  const versions = new VersionLog(driver.readOnly ? 0 : 1);
+  return {
+    prefix: session.prefix,
+    source(settings: Settings, rng: Rng): Source {
+      const spec = settings.sourceLatency ?? { kind: 'fixed', ms: 0 };
+      return new Source(driver, {
+        latency: latencySampler(spec, rng),
+        requestedDelayMs: meanLatencyMs(spec),
+        poolSize: settings.sourcePool ?? 10,
+        versions,
+      });
+    },
+    newService(spec: ServiceSpec): CacheAsideService {
+      const counters = newCacheCounters();
+      account.counters.push(counters);
+      return new CacheAsideService({ ...spec, connection: session.reads, counters });
+    },
+    async measureRow(label: string, settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>) {
+      run.progress.start(label);
+      try {
+        return await runReads({
+          ...settings,
+          signal: run.signal,
+          serverCounts: () => readKeyspaceCounts(session.client),
+          onProgress: (fraction) => run.progress.update(fraction),
+        });
+      } finally {
+        run.progress.stop();
+      }
+    },
+    rawGet(key: string) {
+      return session.reads.client.get(key);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/** Rules the suites share: how long rows warm up and measure, and how a row's harness figures read. */
+import type { Settings, SuiteOptionKey } from '../config/options.ts';
+import type { TtlMs } from '../config/types.ts';
+import type { Rng } from '../workload/rng.ts';
+import type { ServiceSpec, SuiteContext } from './context.ts';
+import type { ReadRunResult } from './readRun.ts';
+
+/**
+ * The warm-up of every row of a suite when `--warmup` is not given: the
+ * longest finite TTL of the suite, at least 500 ms, so that all rows are
+ * compared on equal terms — each has reached its steady state, and the no-
+ * expiry row has filled as long as the slowest finite one.
+ */
+export function suiteWarmupMs(ttls: readonly TtlMs[]): number {
+  const finite = ttls.filter((ttl): ttl is number => ttl !== null && ttl > 0);
+  return Math.max(500, ...finite);
+}
+
+/** `derive` for suites with a TTL list: the warm-up as long as the longest finite TTL. */
+export function deriveWarmup(settings: Settings): Partial<Settings> {
+  return { warmupMs: suiteWarmupMs(settings.ttl ?? []) };
+}
+
+/**
+ * The measured window of a row: at least `durationMs`, rounded up to whole
+ * TTLs. Hot keys expire almost in step (every T plus a few ms), so a window
+ * that ends mid-cycle over- or under-counts their misses and their stale
+ * hits; whole cycles keep the measurement comparable with the steady-state
+ * model.
+ */
+export function rowDurationMs(durationMs: number, ttlMs: TtlMs): number {
+  if (ttlMs === null || ttlMs === 0 || ttlMs > durationMs) return durationMs;
+  return Math.ceil(durationMs / ttlMs - 1e-9) * ttlMs;
+}
+
+/** The load a row offered and how the driver kept up: part of every row of a snapshot. */
+export function loadReport(run: ReadRunResult) {
+  const d = run.driver;
+  return {
+    mode: d.mode,
+    targetRate: d.targetRate,
+    achievedRate: d.achievedRate,
+    lateSends: d.lateSends,
+    veryLateSends: d.veryLateSends,
+    errors: d.errors,
+  };
+}
+
+/** The options every measured-row suite honours: the load it offers, the window, the source. */
+export const ROW_OPTIONS = [
+  'rate',
+  'concurrency',
+  'durationMs',
+  'warmupMs',
+  'sourceLatency',
+  'sourcePool',
+  'ttlJitterPct',
+] as const satisfies readonly SuiteOptionKey[];
+
+/**
+ * A measured row's source and cache-aside service: the source behind the
+ * suite's latency and pool, the service under the row's own key prefix with
+ * the suite's TTL refresh and jitter, each on its own fork of the row's rng.
+ */
+export function rowService(
+  ctx: SuiteContext,
+  row: { suite: string; index: number; ttlMs: TtlMs; rng: Rng },
+  extra: Pick<ServiceSpec, 'stampede'> = {},
+) {
+  const { settings, lab } = ctx;
+  const source = lab.source(settings, row.rng.fork('source'));
+  const service = lab.newService({
+    source,
+    keyPrefix: `${lab.prefix}${row.suite}:${row.index}:`,
+    ttlMs: row.ttlMs,
+    slidingTtl: settings.slidingTtl,
+    ttlJitterPct: settings.ttlJitterPct,
+    rng: row.rng.fork('jitter'),
+    ...extra,
+  });
+  return { source, service };
+}

@@ -1,0 +1,18 @@
+/** Pieces of tables every suite uses: the TTL column, harness warnings, small-sample marks. */
+import { formatTtl } from '../config/duration.ts';
+import type { TtlMs } from '../config/types.ts';
+import type { HarnessReport } from '../metrics/harness.ts';
+
+/** `0 (no cache)`, `none`, `250ms`. */
+export function ttlCell(ttlMs: TtlMs): string {
+  return ttlMs === 0 ? '0 (no cache)' : formatTtl(ttlMs);
+}
+
+/** One line per row where the harness, not Redis or the source, set the pace. */
+export function harnessNotes(rows: readonly { harness?: HarnessReport }[], label: (index: number) => string): string[] {
+  return rows.flatMap((row, i) =>
+    row.harness?.bottleneck == null
+      ? []
+      : [`${label(i)}: ${row.harness?.bottleneck}; its latency columns measure the harness, not Redis`],
+  );
+}
