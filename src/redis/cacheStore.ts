@@ -35,6 +35,8 @@ export interface CacheStore {
   set(key: string, value: string, options?: StoreSetOptions): Promise<boolean>;
   del(key: string): Promise<number>;
   exists(key: string): Promise<number>;
+  /** MGET of keys that share the first key's slot (a data key and its lock, see lockKeyFor). */
+  mGet(keys: [string, ...string[]]): Promise<(string | null)[]>;
   /** A script whose keys all share the first key's slot (a cluster runs it on that slot's master). */
   evalScript(script: string, keys: [string, ...string[]], args: string[]): Promise<unknown>;
   /** A bare GET on the connection the hot path would use, with no bookkeeping: the read path's floor. */
@@ -101,6 +103,10 @@ export abstract class GuardedStore implements CacheStore {
 
   exists(key: string): Promise<number> {
     return this.run(key, (client) => client.exists(key));
+  }
+
+  mGet(keys: [string, ...string[]]): Promise<(string | null)[]> {
+    return this.run(keys[0], (client) => client.mGet(keys));
   }
 
   evalScript(script: string, keys: [string, ...string[]], args: string[]): Promise<unknown> {

@@ -116,6 +116,7 @@ describe('a Redis Cluster target', () => {
     expect(await session.store.set(lock, 'me', { nx: true, pxMs: 5000 })).toBe(true);
     expect(await session.store.set(lock, 'other', { nx: true, pxMs: 5000 })).toBe(false);
     const release = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+    expect(await session.store.mGet([keys[1] as string, lock])).toEqual([`v:${keys[1]}`, 'me']);
     expect(await session.store.evalScript(release, [lock], ['me'])).toBe(1);
     expect(await session.store.exists(lock)).toBe(0);
 
