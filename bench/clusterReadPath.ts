@@ -51,7 +51,7 @@ try {
   }
   // Today's service on a single server, reading the same keys.
   const today = new CacheAsideService({
-    connection: single.reads,
+    store: single.store,
     source,
     counters: newCacheCounters(),
     keyPrefix: `${single.prefix}p:`,

@@ -5,6 +5,7 @@
  */
 import { CacheAsideService } from '../src/cache/cacheAside.ts';
 import { newCacheCounters } from '../src/cache/counters.ts';
+import { SingleServerStore } from '../src/redis/cacheStore.ts';
 import { latencySampler } from '../src/source/latency.ts';
 import { Source } from '../src/source/source.ts';
 import { SqliteDriver } from '../src/source/sqliteDriver.ts';
@@ -24,7 +25,7 @@ await runExample('cache-aside', async ({ client, reads, prefix }) => {
       `source: SQLite with ${driver.keys()} products, ${SOURCE_LATENCY_MS} ms per query; cache TTL ${TTL_MS} ms`,
     );
     const service = new CacheAsideService({
-      connection: reads,
+      store: new SingleServerStore(reads),
       source,
       counters: newCacheCounters(),
       keyPrefix: `${prefix}product:`,

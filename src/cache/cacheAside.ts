@@ -9,7 +9,7 @@
  */
 import type { Invalidation, StampedeStrategy, TtlMs } from '../config/types.ts';
 import { SourceError } from '../errors.ts';
-import type { GuardedConnection } from '../redis/guardedConnection.ts';
+import type { CacheStore } from '../redis/cacheStore.ts';
 import type { SourceRow } from '../source/driver.ts';
 import type { Source, SourceRead } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
@@ -39,8 +39,8 @@ function loaded(outcome: ReadOutcome, row: SourceRow | undefined): ReadResult {
 }
 
 export interface CacheAsideOptions {
-  /** The connection reads, writes and the stampede lock's commands go through, with its bounded wait. */
-  connection: GuardedConnection;
+  /** Where reads, writes and the stampede lock's commands go (single server or cluster), with the bounded wait. */
+  store: CacheStore;
   source: Source;
   /** The row's counters: the row runner owns them and adds their errors to the run's. */
   counters: CacheCounters;
@@ -57,7 +57,7 @@ export interface CacheAsideOptions {
 export class CacheAsideService {
   readonly counters: CacheCounters;
   readonly keyPrefix: string;
-  private readonly conn: GuardedConnection;
+  private readonly redis: CacheStore;
   private readonly source: Source;
   private readonly ttlMs: TtlMs;
   private readonly sliding: boolean;
@@ -69,7 +69,7 @@ export class CacheAsideService {
   private readonly live = new Set<number>();
 
   constructor(options: CacheAsideOptions) {
-    this.conn = options.connection;
+    this.redis = options.store;
     this.source = options.source;
     this.counters = options.counters;
     this.keyPrefix = options.keyPrefix;
@@ -79,7 +79,7 @@ export class CacheAsideService {
     this.rng = options.rng;
     const stampede = options.stampede ?? { kind: 'none' };
     this.xfetchBeta = stampede.kind === 'xfetch' ? stampede.beta : undefined;
-    this.coordinator = new LoadCoordinator(stampede.kind, this.conn, this.counters, (id) => this.load(id));
+    this.coordinator = new LoadCoordinator(stampede.kind, this.redis, this.counters, (id) => this.load(id));
   }
 
   key(id: number): string {
@@ -93,16 +93,14 @@ export class CacheAsideService {
    */
   get(id: number): Promise<ReadResult> {
     if (this.ttlMs === 0) return this.readSource(id).then((read) => loaded('uncached', read.row));
-    const conn = this.conn;
-    conn.sending();
-    return this.fetch(id).then(
-      (raw) => {
-        conn.answered();
+    return this.redis.read(
+      this.keyPrefix + id,
+      this.sliding ? this.ttlMs : null,
+      (raw): ReadResult | Promise<ReadResult> => {
         if (raw !== null && this.xfetchBeta === undefined) return new HitResult(raw);
         return this.afterFetch(id, raw);
       },
       () => {
-        conn.answered();
         this.counters.redisErrors++;
         return this.readSource(id).then((read) => loaded('fallback', read.row));
       },
@@ -141,7 +139,7 @@ export class CacheAsideService {
       if (invalidation === 'delete' || row === undefined) {
         // Gone by invalidation, not expiry: the next miss is not an expiry.
         this.live.delete(id);
-        await this.conn.track(this.conn.client.del(this.key(id)));
+        await this.redis.del(this.key(id));
       } else {
         await this.store(id, row, 0);
         this.live.add(id);
@@ -149,14 +147,6 @@ export class CacheAsideService {
     } catch {
       this.counters.redisErrors++;
     }
-  }
-
-  /** The GET (or GETEX for a sliding TTL); `get` does the bookkeeping of the guarded connection. */
-  private fetch(id: number): Promise<string | null> {
-    const key = this.keyPrefix + id;
-    const client = this.conn.client;
-    if (this.sliding && this.ttlMs !== null) return client.getEx(key, { type: 'PX', value: this.ttlMs });
-    return client.get(key);
   }
 
   private recomputeEarly(entry: CachedEntry, beta: number): boolean {
@@ -190,11 +180,7 @@ export class CacheAsideService {
   private async store(id: number, row: SourceRow, loadMs: number): Promise<void> {
     const ttl = jitteredTtl(this.ttlMs, this.jitterPct, this.rng);
     const entry = encodeEntry(row, loadMs, ttl === null ? null : Date.now() + ttl);
-    const key = this.key(id);
-    const client = this.conn.client;
-    await this.conn.track(
-      ttl === null ? client.set(key, entry) : client.set(key, entry, { expiration: { type: 'PX', value: ttl } }),
-    );
+    await this.redis.set(this.key(id), entry, ttl === null ? {} : { pxMs: ttl });
   }
 
   private async readSource(id: number): Promise<SourceRead> {

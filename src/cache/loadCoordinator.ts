@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StampedeStrategy } from '../config/types.ts';
 import { preciseSleep as sleep } from '../load/preciseTimer.ts';
-import type { GuardedConnection } from '../redis/guardedConnection.ts';
+import type { CacheStore } from '../redis/cacheStore.ts';
 import { lockKeyFor } from '../redis/keyspace.ts';
 import type { SourceRow } from '../source/driver.ts';
 import type { CacheCounters } from './counters.ts';
@@ -48,7 +48,7 @@ export class LoadCoordinator {
    */
   constructor(
     private readonly strategy: StampedeStrategy['kind'],
-    private readonly conn: GuardedConnection,
+    private readonly redis: CacheStore,
     private readonly counters: Pick<CacheCounters, 'redisErrors' | 'lockWaits'>,
     private readonly loader: Loader,
     private readonly lock: LockSettings = DEFAULT_LOCK,
@@ -87,10 +87,7 @@ export class LoadCoordinator {
     for (let attempt = 0; attempt < 3; attempt++) {
       let acquired: boolean;
       try {
-        const reply = await this.conn.track(
-          this.conn.client.set(lockKey, token, { condition: 'NX', expiration: { type: 'PX', value: this.lock.ttlMs } }),
-        );
-        acquired = reply === 'OK';
+        acquired = await this.redis.set(lockKey, token, { nx: true, pxMs: this.lock.ttlMs });
       } catch {
         this.counters.redisErrors++;
         return this.loader(id);
@@ -111,8 +108,7 @@ export class LoadCoordinator {
       });
       return stored ?? (await this.loader(id));
     } finally {
-      const client = this.conn.client;
-      await this.conn.track(client.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] })).catch(() => {
+      await this.redis.evalScript(RELEASE_SCRIPT, [lockKey], [token]).catch(() => {
         this.counters.redisErrors++;
       });
     }
@@ -138,7 +134,7 @@ export class LoadCoordinator {
 
   /** The value and whether the lock is held, in one round trip (MGET: same slot, through the hash tag). */
   private async look(key: string, lockKey: string): Promise<[SourceRow | undefined, boolean]> {
-    const [raw, lock] = await this.conn.track(this.conn.client.mGet([key, lockKey]));
+    const [raw, lock] = await this.redis.mGet([key, lockKey]);
     return [raw == null ? undefined : new CachedEntry(raw).row, lock != null];
   }
 }

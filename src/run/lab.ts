@@ -9,7 +9,6 @@ import { CacheAsideService } from '../cache/cacheAside.ts';
 import { type CacheCounters, newCacheCounters } from '../cache/counters.ts';
 import type { Settings } from '../config/options.ts';
 import type { RedisSession } from '../redis/redisSession.ts';
-import { readKeyspaceCounts } from '../redis/serverStats.ts';
 import type { SourceDriver } from '../source/driver.ts';
 import { latencySampler, meanLatencyMs } from '../source/latency.ts';
 import { Source } from '../source/source.ts';
@@ -61,7 +60,7 @@ export function createLab(
     newService(spec: ServiceSpec): CacheAsideService {
       const counters = newCacheCounters();
       account.counters.push(counters);
-      return new CacheAsideService({ ...spec, connection: session.reads, counters });
+      return new CacheAsideService({ ...spec, store: session.store, counters });
     },
     async measureRow(label: string, settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>) {
       run.progress.start(label);
@@ -69,7 +68,7 @@ export function createLab(
         return await runReads({
           ...settings,
           signal: run.signal,
-          serverCounts: () => readKeyspaceCounts(session.client),
+          serverCounts: () => session.keyspaceCounts(),
           onProgress: (fraction) => run.progress.update(fraction),
         });
       } finally {
@@ -77,7 +76,7 @@ export function createLab(
       }
     },
     rawGet(key: string) {
-      return session.reads.client.get(key);
+      return session.store.rawGet(key);
     },
   };
 }

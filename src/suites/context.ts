@@ -18,7 +18,7 @@ export interface Progress {
   stop(): void;
 }
 
-export type ServiceSpec = Omit<CacheAsideOptions, 'connection' | 'counters'>;
+export type ServiceSpec = Omit<CacheAsideOptions, 'store' | 'counters'>;
 
 export interface Lab {
   /** The run's key prefix: every key a suite writes starts with it. */

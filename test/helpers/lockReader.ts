@@ -8,6 +8,7 @@ import { CacheAsideService } from '../../src/cache/cacheAside.ts';
 import { newCacheCounters } from '../../src/cache/counters.ts';
 import { parseRedisUrl } from '../../src/config/redisTarget.ts';
 import { startTimer } from '../../src/load/preciseTimer.ts';
+import { SingleServerStore } from '../../src/redis/cacheStore.ts';
 import { connectRedis } from '../../src/redis/connection.ts';
 import { GuardedConnection } from '../../src/redis/guardedConnection.ts';
 import { latencySampler } from '../../src/source/latency.ts';
@@ -24,7 +25,7 @@ await driver.seed(5, 1);
 const source = new Source(driver, { latency: latencySampler({ kind: 'fixed', ms: 20 }, createRng(1)), poolSize: 10 });
 const counters = newCacheCounters();
 const service = new CacheAsideService({
-  connection: reads,
+  store: new SingleServerStore(reads),
   source,
   counters,
   keyPrefix: prefix,

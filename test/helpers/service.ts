@@ -1,6 +1,7 @@
 /** Sources and cache-aside services for tests, on a real SQLite database and a real redis-server. */
 import { type CacheAsideOptions, CacheAsideService } from '../../src/cache/cacheAside.ts';
 import { newCacheCounters } from '../../src/cache/counters.ts';
+import { SingleServerStore } from '../../src/redis/cacheStore.ts';
 import { GuardedConnection } from '../../src/redis/guardedConnection.ts';
 import { latencySampler } from '../../src/source/latency.ts';
 import { Source } from '../../src/source/source.ts';
@@ -20,7 +21,7 @@ export async function sqliteSource(rows = 100, options: { latencyMs?: number; po
   });
 }
 
-export type ServiceOptions = Omit<CacheAsideOptions, 'connection' | 'counters'> & {
+export type ServiceOptions = Omit<CacheAsideOptions, 'store' | 'counters'> & {
   /** Connect as this URL instead of the server's (e.g. an ACL user). */
   url?: string;
   counters?: CacheAsideOptions['counters'];
@@ -35,6 +36,6 @@ export async function testService(redis: TestRedis, options: ServiceOptions): Pr
   return new CacheAsideService({
     ...options,
     counters: options.counters ?? newCacheCounters(),
-    connection: reads,
+    store: new SingleServerStore(reads),
   });
 }
