@@ -23,13 +23,26 @@ const REQUEST = 0; // bumped by the main thread with every new pair of targets
 const WAKE = 1; // bumped by the worker when a target is reached
 const STOP = 2;
 const PHASE = 3; // 1 while the worker sleeps until `current`, 0 while it waits for a request
+const SEEN = 4; // the WAKE count the main thread had seen when it made the request
 
-/** Runs in the worker (a CommonJS script). Times are epoch-based (timeOrigin + now), the same in both threads. */
+/**
+ * Runs in the worker (a CommonJS script). Both threads count time on the
+ * monotonic clock behind process.hrtime, which is one clock for the whole
+ * process. (Each thread's performance.timeOrigin is sampled from the wall
+ * clock when the thread starts; on a busy machine two samples can disagree by
+ * milliseconds, and a target the worker thought reached was then not yet due
+ * on the main thread.)
+ *
+ * A target at or before the last one fired is skipped only when the main
+ * thread had not yet seen that wake-up when it asked (it is about to take
+ * it); asked again after seeing it, the worker fires again rather than
+ * leave the loop waiting for a wake-up that never comes.
+ */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const flags = new Int32Array(workerData, 0, 4);
-const times = new Float64Array(workerData, 16, 3); // [first, second, current]
-const origin = performance.timeOrigin;
+const flags = new Int32Array(workerData, 0, 5);
+const times = new Float64Array(workerData, 24, 3); // [first, second, current]
+const hrNow = () => Number(process.hrtime.bigint()) / 1e6;
 let handled = 0;
 let fired = 0;
 outer: for (;;) {
@@ -38,18 +51,20 @@ outer: for (;;) {
   const seq = Atomics.load(flags, ${REQUEST});
   if (seq === handled) { Atomics.wait(flags, ${REQUEST}, seq); continue; }
   handled = seq;
+  const seen = Atomics.load(flags, ${SEEN});
   const pair = [times[0], times[1]];
   for (const at of pair) {
-    if (!(at > fired)) continue;
+    if (!(at > 0)) continue;
+    if (at <= fired && seen !== Atomics.load(flags, ${WAKE})) continue;
     times[2] = at;
     Atomics.store(flags, ${PHASE}, 1);
     for (;;) {
-      const remaining = at - (origin + performance.now());
+      const remaining = at - hrNow();
       if (remaining <= 0) break;
       // A new request that needs us earlier notifies; one that does not waits for this wake-up.
       if (Atomics.wait(flags, ${REQUEST}, seq, remaining) !== 'timed-out') continue outer;
     }
-    fired = at;
+    fired = Math.max(fired, at);
     Atomics.add(flags, ${WAKE}, 1);
     Atomics.notify(flags, ${WAKE});
     if (Atomics.load(flags, ${REQUEST}) !== seq) continue outer;
@@ -58,9 +73,11 @@ outer: for (;;) {
 `;
 
 export class TimerThread {
-  private readonly memory = new SharedArrayBuffer(40);
-  private readonly flags = new Int32Array(this.memory, 0, 4);
-  private readonly times = new Float64Array(this.memory, 16, 3);
+  private readonly memory = new SharedArrayBuffer(48);
+  private readonly flags = new Int32Array(this.memory, 0, 5);
+  private readonly times = new Float64Array(this.memory, 24, 3);
+  /** performance.now() + hrOrigin = the worker's clock (process.hrtime in ms). */
+  private readonly hrOrigin = hrOriginMs();
   private readonly worker: Worker;
   private waiting = false;
   private referenced = false;
@@ -82,9 +99,10 @@ export class TimerThread {
     // Read before arming: a target already past fires at once, and a wake-up
     // counted before we listen must not be waited for again.
     const seen = Atomics.load(this.flags, WAKE);
-    const first = performance.timeOrigin + atMs;
+    const first = this.hrOrigin + atMs;
     this.times[0] = first;
-    this.times[1] = thenMs === undefined ? 0 : performance.timeOrigin + thenMs;
+    this.times[1] = thenMs === undefined ? 0 : this.hrOrigin + thenMs;
+    Atomics.store(this.flags, SEEN, seen);
     Atomics.add(this.flags, REQUEST, 1);
     // A worker asleep until no later than `first` takes the new pair when it wakes.
     const onTime = Atomics.load(this.flags, PHASE) === 1 && (this.times[2] as number) <= first;
@@ -126,4 +144,18 @@ export class TimerThread {
     if (result.async) result.value.then(wake);
     else queueMicrotask(wake);
   }
+}
+
+/**
+ * The offset from performance.now() to process.hrtime in ms. Node computes
+ * performance.now() from the same clock, so the offset is a constant; of a
+ * few samples, the largest is the one least delayed between the two reads.
+ */
+function hrOriginMs(): number {
+  let best = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < 5; i += 1) {
+    const hr = Number(process.hrtime.bigint()) / 1e6;
+    best = Math.max(best, hr - performance.now());
+  }
+  return best;
 }

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { preciseSleep, sleepUntil, startTimer } from '../../src/load/preciseTimer.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TimerThread } from '../../src/load/timerThread.ts';
 
 describe.each(['thread', 'spin'] as const)('preciseTimer (%s)', (mode) => {
   beforeAll(() => startTimer(mode));
@@ -32,5 +34,36 @@ describe.each(['thread', 'spin'] as const)('preciseTimer (%s)', (mode) => {
   it('resolves at once for zero or a time already past', async () => {
     await expect(preciseSleep(0)).resolves.toBeUndefined();
     await expect(sleepUntil(performance.now() - 5)).resolves.toBeUndefined();
+  });
+});
+
+describe('TimerThread', () => {
+  /*
+   * The main thread asks again for a time the worker already fired when, on
+   * its own reading of the clock, the sleeper was not yet due. The worker
+   * used to skip any time it had fired, and the loop then waited forever
+   * (runs that hung on a busy machine).
+   */
+  it('fires a time again when asked again after its wake-up was seen', async () => {
+    let wakes = 0;
+    let woke: () => void = () => {};
+    const thread = new TimerThread(() => {
+      wakes += 1;
+      woke();
+    });
+    try {
+      const at = performance.now() + 2;
+      const wake = () => new Promise<void>((resolve) => (woke = resolve));
+      const first = wake();
+      thread.arm(at);
+      await first;
+      const again = wake();
+      thread.arm(at);
+      const timedOut = await Promise.race([again.then(() => false), sleep(2000).then(() => true)]);
+      expect(timedOut).toBe(false);
+      expect(wakes).toBe(2);
+    } finally {
+      await thread.terminate();
+    }
   });
 });
