@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { preciseSleep, sleepUntil, startTimer } from '../../src/load/preciseTimer.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TimerThread } from '../../src/load/timerThread.ts';
 
 describe.each(['thread', 'spin'] as const)('preciseTimer (%s)', (mode) => {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.ts';
 import { compareSnapshots, renderComparison } from '../../src/report/compare.ts';
 import type { Snapshot } from '../../src/report/snapshotFormat.ts';
 import { validateSnapshot } from '../../src/report/snapshotFormat.ts';
