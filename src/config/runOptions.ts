@@ -10,6 +10,8 @@ import { TIMER_MODES, type TimerMode } from './types.ts';
 import { formatPercent, parseInteger, parsePath, parsePercent, parseSpeedup, parseSwitch } from './values.ts';
 
 const MAX_REDIS_TIMEOUT_MS = 60_000;
+/** Enough for any test of repeats; past it a run takes hours. */
+const MAX_REPEAT = 50;
 const text = (value: string) => value;
 const asIs = (_label: string, raw: string) => raw;
 const aSwitch = { type: 'switch', parse: parseSwitch, format: String, default: false, scope: 'run' } as const;
@@ -102,6 +104,27 @@ export const RUN_OPTIONS = [
     scope: 'run',
     help: 'seed of every random choice (0 to 4294967295)',
     example: '42',
+  }),
+  option({
+    key: 'repeat',
+    flag: 'repeat',
+    type: 'number',
+    metavar: 'N',
+    parse: (l, r) => parseInteger(l, r, 1, MAX_REPEAT),
+    format: String,
+    default: 1,
+    scope: 'run',
+    help:
+      'run every row N times, in alternating order; tables show median ± half its interval, compare tests the repeats. ' +
+      'N = 5 takes 5x the time (the default run: about 7 minutes); 4 is the fewest compare can call significant',
+    example: '5',
+  }),
+  option({
+    ...aSwitch,
+    key: 'calibrate',
+    flag: 'calibrate',
+    field: false,
+    help: "run N times (--repeat, default 5 here) and print each figure's run-to-run spread on this machine, to choose compare's --threshold; saves nothing but --json",
   }),
   option({
     key: 'timer',

@@ -33,6 +33,7 @@ import type { Suite } from '../suites/suite.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
+import { runPasses } from './passes.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -146,12 +147,12 @@ async function runSuites(
   const sections: Record<string, SuiteSection> = {};
   for (const { suite, production } of plan) {
     if (io.signal.aborted) break;
-    say(`running ${suite.name} …`);
+    say(`running ${suite.name}${(run.repeat ?? 1) > 1 ? ` × ${run.repeat} passes` : ''} …`);
     const suiteStart = performance.now();
     const settings = toRunUnits(production, run.speedup ?? 1);
     const ctx = { settings, production, rng, signal: io.signal, results, progress, lab, log: say };
     try {
-      results[suite.name] = await suite.run(ctx);
+      results[suite.name] = await runPasses(suite, ctx, run.repeat ?? 1);
     } catch (error) {
       // A suite cut short may fail on what it did not measure (no samples yet):
       // the run is interrupted all the same.

@@ -51,6 +51,18 @@ export interface SuiteContext {
   progress: Progress;
   lab: Lab;
   log(line: string): void;
+  /** Which pass of `--repeat N` this is (0-based): odd passes measure the rows in reverse order. */
+  repeat?: { index: number; count: number };
+}
+
+/**
+ * The rows of one pass in the order to measure them: as listed on even
+ * passes, reversed on odd ones (A B C, C B A, A B C …), so that a drift of
+ * the machine during the run lands on every row alike instead of on the
+ * last rows only.
+ */
+export function inRunOrder<T>(ctx: Pick<SuiteContext, 'repeat'>, items: readonly T[]): T[] {
+  return (ctx.repeat?.index ?? 0) % 2 === 1 ? [...items].reverse() : [...items];
 }
 
 /** A setting the suite's defaults guarantee; throws if a record lost its default (a bug, not input). */

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { formatTtl } from '../config/duration.ts';
 import type { Invalidation, TtlMs } from '../config/types.ts';
 import { clopperPearson } from '../metrics/counts.ts';
-import { fmtCount, fmtMs, fmtPct, fmtRatio } from '../metrics/format.ts';
+import { fmtCount, fmtMs, fmtPct, fmtRatio, NA } from '../metrics/format.ts';
 import type { HarnessReport } from '../metrics/harness.ts';
 import { fmtWithInterval } from '../metrics/intervalFormat.ts';
 import { summarize } from '../metrics/latencyHistogram.ts';
@@ -25,15 +25,18 @@ import { type FreshnessPrediction, predictFreshness } from '../workload/model.ts
 import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
-import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, hitCounts, measureRows, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
-import { harnessNotes } from './tableKit.ts';
+import { figure, harnessNotes } from './tableKit.ts';
 
 export interface FreshnessRow {
   invalidation: Invalidation;
   ttlMs: TtlMs;
   reads: number;
   writes: number;
+  /** The counts behind `hitRatio`: hits out of the reads that asked Redis. */
+  hits: number;
+  cacheReads: number;
   hitRatio: number | null;
   predictedHitRatio: number | null;
   /** Stale reads counted: the events behind `staleReadRatio`. */
@@ -94,15 +97,8 @@ async function runFreshness(ctx: SuiteContext): Promise<FreshnessResult> {
   const { settings } = ctx;
   // TTL 0 caches nothing, so nothing can be stale.
   const ttls = required(settings, 'ttl').filter((ttl) => ttl !== 0);
-  const rows: FreshnessRow[] = [];
-  let index = 0;
-  for (const ttlMs of ttls) {
-    for (const invalidation of required(settings, 'invalidation')) {
-      if (ctx.signal.aborted) return { rows };
-      rows.push(await freshnessRow(ctx, index++, ttlMs, invalidation));
-    }
-  }
-  return { rows };
+  const plan = ttls.flatMap((ttlMs) => required(settings, 'invalidation').map((inv) => ({ ttlMs, inv })));
+  return { rows: await measureRows(ctx, plan, (p, index) => freshnessRow(ctx, index, p.ttlMs, p.inv)) };
 }
 
 async function freshnessRow(
@@ -164,6 +160,7 @@ function figures(
   return {
     reads: run.reads,
     writes: run.writes,
+    ...hitCounts(run),
     hitRatio: run.hitRatio,
     predictedHitRatio: predicted.hitRatio,
     staleReads: staleness.stale,
@@ -221,13 +218,15 @@ function freshnessTable(section: FreshnessResult): TableData {
       r.invalidation,
       formatTtl(r.ttlMs),
       fmtCount(r.writes),
-      fmtRatio(r.hitRatio),
+      figure(r, 'hitRatio', fmtRatio),
       fmtRatio(r.predictedHitRatio),
-      fmtWithInterval(r.staleReadRatio, r.staleReadRatioInterval ?? null, (v) => fmtPct(v)),
+      r.staleReadRatioInterval
+        ? fmtWithInterval(r.staleReadRatio, r.staleReadRatioInterval, (v) => fmtPct(v))
+        : figure(r, 'staleReadRatio', (v) => fmtPct(v)),
       fmtPct(r.predictedStaleReadRatio),
-      fmtCount(r.racedStaleReads),
-      fmtMs(r.maxStaleAgeMs),
-      fmtMs(r.p99Ms),
+      figure(r, 'racedStaleReads', (v) => (v === null ? NA : fmtCount(v))),
+      figure(r, 'maxStaleAgeMs', fmtMs),
+      figure(r, 'p99Ms', fmtMs),
     ]),
     notes,
   };

@@ -14,8 +14,9 @@ import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio } from '../metrics/format.ts
 import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio } from '../workload/model.ts';
-import { required, type SuiteContext } from './context.ts';
+import { inRunOrder, required, type SuiteContext } from './context.ts';
 import { defineSuite, type TableData } from './suite.ts';
+import { figure } from './tableKit.ts';
 import { pairedThroughputRatio } from './throughputRatio.ts';
 import type { TtlSweepResult } from './ttlSweep.ts';
 
@@ -111,7 +112,7 @@ async function runReadPath(ctx: SuiteContext): Promise<ReadPathResult> {
     ],
     ['redis-get', redisGet],
   ];
-  const rows = await benchRows(ctx, tasks, concurrency);
+  const rows = await benchRows(ctx, inRunOrder(ctx, tasks), concurrency);
   ctx.progress.start('read-path cache-hit vs redis-get');
   const paired = await pairedThroughputRatio(cacheHit, redisGet, { concurrency, ...RATIO, signal: ctx.signal });
   ctx.progress.stop();
@@ -229,11 +230,11 @@ function readPathTable(section: ReadPathResult & { settings: { sourceLatency?: u
     head: ['path', 'mean ms', 'p50 ms', 'p99 ms', 'ops/s', 'samples'],
     rows: section.rows.map((r) => [
       r.name,
-      fmtMs(r.meanMs),
-      fmtMs(r.p50Ms),
-      fmtMs(r.p99Ms),
-      fmtRate(r.opsPerSec),
-      fmtCount(r.samples),
+      figure(r, 'meanMs', fmtMs),
+      figure(r, 'p50Ms', fmtMs),
+      figure(r, 'p99Ms', fmtMs),
+      figure(r, 'opsPerSec', fmtRate),
+      fmtCount(Math.round(r.samples)),
     ]),
     notes,
   };

@@ -56,6 +56,10 @@ export interface ReadRunResult {
   serverHitRatio: number | null;
   /** Source queries during the measured window, per second (misses, uncached reads and fallbacks). */
   sourceReadsPerSec: number;
+  /** The count behind it: compare's Poisson interval for a single run needs the count, not the rate. */
+  sourceReads: number;
+  /** The measured window's length (ms). */
+  windowMs: number;
   writes: number;
   driver: DriverReport;
   /** The cache layer's counts over the measured window. */
@@ -154,6 +158,8 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     hitRatio: row.hitRatio,
     serverHitRatio: windowHitRatio(start.server, serverAfter),
     sourceReadsPerSec: (source.reads - start.sourceReads) / (driver.measuredWindowMs / 1000),
+    sourceReads: source.reads - start.sourceReads,
+    windowMs: driver.measuredWindowMs,
     writes: source.writes - start.sourceWrites,
     driver,
     cache,

@@ -2,7 +2,7 @@
 import type { Settings, SuiteOptionKey } from '../config/options.ts';
 import type { TtlMs } from '../config/types.ts';
 import type { Rng } from '../workload/rng.ts';
-import type { ServiceSpec, SuiteContext } from './context.ts';
+import { inRunOrder, type ServiceSpec, type SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
 
 /**
@@ -79,4 +79,35 @@ export function rowService(
     ...extra,
   });
   return { source, service };
+}
+
+/**
+ * Measures a suite's rows in this pass's order (`inRunOrder`) and returns
+ * them in the plan's order, stopping when the run is stopped. `index` is the
+ * row's place in the plan, which names its keys and its random stream.
+ */
+export async function measureRows<P, R>(
+  ctx: SuiteContext,
+  plan: readonly P[],
+  measure: (item: P, index: number) => Promise<R>,
+): Promise<R[]> {
+  const done: (R | undefined)[] = new Array(plan.length);
+  for (const index of inRunOrder(
+    ctx,
+    plan.map((_, i) => i),
+  )) {
+    if (ctx.signal.aborted) break;
+    done[index] = await measure(plan[index] as P, index);
+  }
+  return done.filter((row): row is R => row !== undefined);
+}
+
+/**
+ * The counts behind a row's hit ratio: hits out of the reads that asked
+ * Redis. With them `compare` can give a single run's hit ratio its exact
+ * binomial interval.
+ */
+export function hitCounts(run: ReadRunResult): { hits: number; cacheReads: number } {
+  const c = run.counts;
+  return { hits: c.hit, cacheReads: c.hit + c.miss + c.fallback };
 }

@@ -23,9 +23,11 @@ import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictLoadsPerExpiryOver } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, hitCounts, measureRows, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
-import { harnessNotes } from './tableKit.ts';
+import { figure, harnessNotes } from './tableKit.ts';
+
+const count = (v: number | null) => (v === null ? NA : fmtCount(Math.round(v)));
 
 /** The window is lengthened to see this many expiries: below it a ratio is a small sample. */
 const MIN_EVENTS = SMALL_SAMPLE_EVENTS;
@@ -48,6 +50,9 @@ export interface StampedeRow {
   predictedLoadsPerExpiry: number | null;
   /** Misses that waited on another reader's lock. */
   lockWaits: number;
+  /** The counts behind `hitRatio`: hits out of the reads that asked Redis. */
+  hits: number;
+  cacheReads: number;
   hitRatio: number | null;
   p99Ms: number;
   /** Δ as measured: pool wait + delay + query + SET. */
@@ -99,15 +104,8 @@ async function runStampede(ctx: SuiteContext): Promise<StampedeResult> {
   const { settings } = ctx;
   // Expiry needs a finite, non-zero TTL.
   const ttls = required(settings, 'ttl').filter((ttl): ttl is number => ttl !== null && ttl > 0);
-  const rows: StampedeRow[] = [];
-  let index = 0;
-  for (const ttlMs of ttls) {
-    for (const strategy of required(settings, 'stampede')) {
-      if (ctx.signal.aborted) return { rows };
-      rows.push(await stampedeRow(ctx, index++, ttlMs, strategy));
-    }
-  }
-  return { rows };
+  const plan = ttls.flatMap((ttlMs) => required(settings, 'stampede').map((strategy) => ({ ttlMs, strategy })));
+  return { rows: await measureRows(ctx, plan, (p, index) => stampedeRow(ctx, index, p.ttlMs, p.strategy)) };
 }
 
 async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, strategy: StampedeStrategy) {
@@ -148,6 +146,7 @@ async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, stra
     loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
     predictedLoadsPerExpiry: predictedLoads(strategy, sampler.probabilities, rateUsed, ttlMs, run.loadMs),
     lockWaits,
+    ...hitCounts(run),
     hitRatio: run.hitRatio,
     p99Ms: summarize(run.all).p99Ms,
     loadMs: run.loadMs,
@@ -208,12 +207,14 @@ function stampedeTable(section: StampedeResult): TableData {
       formatTtl(r.ttlMs),
       r.hotKeys === undefined ? NA : fmtCount(r.hotKeys),
       r.windowMs === undefined ? NA : formatTtl(r.windowMs),
-      fmtCount(r.expiries),
-      fmtCount(r.loads),
-      fmtWithInterval(r.loadsPerExpiry, r.loadsPerExpiryInterval ?? null),
+      figure(r, 'expiries', count),
+      figure(r, 'loads', count),
+      r.loadsPerExpiryInterval
+        ? fmtWithInterval(r.loadsPerExpiry, r.loadsPerExpiryInterval)
+        : figure(r, 'loadsPerExpiry', (v) => (v === null ? NA : v.toFixed(2))),
       r.predictedLoadsPerExpiry === null ? NA : r.predictedLoadsPerExpiry.toFixed(2),
-      fmtRatio(r.hitRatio),
-      fmtMs(r.p99Ms),
+      figure(r, 'hitRatio', fmtRatio),
+      figure(r, 'p99Ms', fmtMs),
     ]),
     notes,
   };

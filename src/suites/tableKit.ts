@@ -2,6 +2,8 @@
 import { formatTtl } from '../config/duration.ts';
 import type { TtlMs } from '../config/types.ts';
 import type { HarnessReport } from '../metrics/harness.ts';
+import { fmtPlusMinus } from '../metrics/intervalFormat.ts';
+import type { FigureSummary } from './repeats.ts';
 
 /** `0 (no cache)`, `none`, `250ms`. */
 export function ttlCell(ttlMs: TtlMs): string {
@@ -15,4 +17,17 @@ export function harnessNotes(rows: readonly { harness?: HarnessReport }[], label
       ? []
       : [`${label(i)}: ${row.harness?.bottleneck}; its latency columns measure the harness, not Redis`],
   );
+}
+
+/**
+ * One figure's cell: `median ± half` of its interval when the row has
+ * `--repeat` passes, else the figure as `format` writes it. `field` is the
+ * figure's path in the row (`p99Ms`, `service.p99Ms`).
+ */
+export function figure(row: object, field: string, format: (value: number | null) => string): string {
+  const s = (row as { summary?: Record<string, FigureSummary> }).summary?.[field];
+  if (s) return fmtPlusMinus(s.median, s, format);
+  let node: unknown = row;
+  for (const part of field.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+  return format(typeof node === 'number' ? node : null);
 }

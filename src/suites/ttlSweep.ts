@@ -12,15 +12,18 @@ import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, hitCounts, loadReport, measureRows, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
-import { harnessNotes, ttlCell } from './tableKit.ts';
+import { figure, harnessNotes, ttlCell } from './tableKit.ts';
 
 export interface TtlSweepRow {
   ttlMs: TtlMs;
   /** The TTL in the scenario's production units (ttlMs × speedup). */
   productionTtlMs: TtlMs;
   reads: number;
+  /** The counts behind `hitRatio`: hits out of the reads that asked Redis. */
+  hits: number;
+  cacheReads: number;
   hitRatio: number | null;
   predictedHitRatio: number | null;
   serverHitRatio: number | null;
@@ -34,6 +37,9 @@ export interface TtlSweepRow {
   service: { p50Ms: number; p99Ms: number };
   readsPerSec: number;
   sourceReadsPerSec: number;
+  /** The count behind `sourceReadsPerSec`, over `windowMs`. */
+  sourceReads: number;
+  windowMs: number;
   predictedSourceReadsPerSec: number;
   /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
   loadMs: number | null;
@@ -76,12 +82,7 @@ export const ttlSweep = defineSuite<TtlSweepResult>({
 });
 
 async function runTtlSweep(ctx: SuiteContext): Promise<TtlSweepResult> {
-  const rows: TtlSweepRow[] = [];
-  for (const [index, ttlMs] of required(ctx.settings, 'ttl').entries()) {
-    if (ctx.signal.aborted) break;
-    rows.push(await sweepRow(ctx, index, ttlMs));
-  }
-  return { rows };
+  return { rows: await measureRows(ctx, required(ctx.settings, 'ttl'), (ttlMs, index) => sweepRow(ctx, index, ttlMs)) };
 }
 
 async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise<TtlSweepRow> {
@@ -117,6 +118,7 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     ttlMs,
     productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
     reads: run.reads,
+    ...hitCounts(run),
     hitRatio: ttlMs === 0 ? null : run.hitRatio,
     predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
     serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
@@ -128,6 +130,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
     readsPerSec: run.driver.achievedRate,
     sourceReadsPerSec: run.sourceReadsPerSec,
+    sourceReads: run.sourceReads,
+    windowMs: run.windowMs,
     predictedSourceReadsPerSec: predictSourceReadsPerSec(model),
     loadMs: run.loadMs,
     load: loadReport(run),
@@ -196,16 +200,16 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
     rows: section.rows.map((r) => [
       ttlCell(r.ttlMs),
       ...(prod ? [r.productionTtlMs === 0 ? '0' : formatTtl(r.productionTtlMs)] : []),
-      fmtRatio(r.hitRatio),
+      figure(r, 'hitRatio', fmtRatio),
       fmtRatio(r.predictedHitRatio),
-      fmtRatio(r.serverHitRatio),
-      fmtMs(r.p50Ms),
-      fmtMs(r.p95Ms),
-      fmtMs(r.p99Ms),
-      fmtMs(r.p999Ms),
-      fmtMs(r.service?.p99Ms ?? null),
-      fmtRate(r.readsPerSec),
-      fmtRate(r.sourceReadsPerSec),
+      figure(r, 'serverHitRatio', fmtRatio),
+      figure(r, 'p50Ms', fmtMs),
+      figure(r, 'p95Ms', fmtMs),
+      figure(r, 'p99Ms', fmtMs),
+      figure(r, 'p999Ms', fmtMs),
+      figure(r, 'service.p99Ms', fmtMs),
+      figure(r, 'readsPerSec', fmtRate),
+      figure(r, 'sourceReadsPerSec', fmtRate),
       fmtRate(r.predictedSourceReadsPerSec),
       ...(prod ? [fmtRate(r.sourceReadsPerSec / speedup)] : []),
       r.load.mode === 'closed' ? NA : fmtCount(r.load.lateSends),
