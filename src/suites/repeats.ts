@@ -48,7 +48,7 @@ export function mergeRepeats(suite: Suite, passes: readonly { rows: readonly obj
   if (rest.length === 0) return first;
   const keyed = passes.map((pass) => keyedRows(suite, pass.rows));
   const template = keyed[0] as Map<string, Plain>;
-  const rows = [...template].map(([key, row]) => mergeRecords(keyed.map((k) => k.get(key))));
+  const rows = [...template.keys()].map((key) => mergeRecords(keyed.map((k) => k.get(key))));
   const section = mergeRecords(passes as unknown as Plain[], new Set(['rows']));
   return { ...section, rows, passes: passes.length };
 }
