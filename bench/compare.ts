@@ -1,34 +1,56 @@
 /**
- * `npm run compare -- OLD.json NEW.json [--threshold PCT]`: prints both
- * snapshots side by side and exits 1 when NEW regressed past the threshold,
- * so CI can gate on it. Exit 2 for bad arguments or unreadable snapshots.
+ * `npm run compare -- OLD.json NEW.json [--threshold PCT] [--md] ...`: judges
+ * every figure of NEW against OLD with statistics (src/report/judge.ts) and
+ * exits 1 only when a figure regressed: significantly and beyond the
+ * threshold. So CI can gate on it without crying wolf. Exit 2 for bad
+ * arguments or unreadable snapshots.
  */
 import { exitCodeOf, formatError, UsageError } from '../src/errors.ts';
-import { compareSnapshots, renderComparison } from '../src/report/compare.ts';
+import { compareSnapshots } from '../src/report/compare.ts';
+import { renderComparison, renderComparisonMarkdown } from '../src/report/compareRender.ts';
 import { readSnapshot } from '../src/report/snapshotFile.ts';
 
-const USAGE = `usage: npm run compare -- OLD.json NEW.json [--threshold PCT] [--allow-config-diff]
+const USAGE = `usage: npm run compare -- OLD.json NEW.json [--threshold PCT] [--md] [--judge-single] [--allow-config-diff]
 
-Compares two snapshots of the same scenario row by row and exits 1 when NEW
-regressed by more than the threshold (default 5):
-  hitRatio, staleReadRatio               by more than PCT percentage points
-  p99Ms, sourceReadsPerSec, loadsPerExpiry, read-path opsPerSec
-                                         by more than PCT percent
-Rows present in only one snapshot are shown but never count as regressions.
-Settings that differ are listed first; when one changes the workload (keys,
-TTLs, rates, source latency ...) compare exits 2 instead of judging figures
-of two different experiments, unless --allow-config-diff is given.
+Compares two snapshots of the same scenario figure by figure, rows aligned by
+TTL / strategy / path, and prints one line per figure: OLD, NEW, the change
+with its 95% interval, the p-value and a verdict, regressions first:
+  ~          no significant difference, or one smaller than the threshold
+  improved   significant (p < 0.05) and better by more than the threshold
+  regressed  significant (p < 0.05) and worse by more than the threshold
+Ratios (hit ratio, stale reads) change in percentage points, the rest
+(p99, source reads/s, loads per expiry, ops/s, load time) in percent.
+
+How a figure is tested:
+  both snapshots ran with --repeat N (N >= 2)
+      Mann-Whitney U over the passes and the Hodges-Lehmann interval of the
+      shift; also significant when both sides' 95% intervals do not overlap.
+      4 passes a side are the fewest that can reach p < 0.05; use 5.
+  a single run, figures built from counts (hit and stale ratios, loads per
+      expiry, source reads/s)
+      exact tests on the counts (Fisher, Poisson), exact intervals.
+  a single run, latency percentiles and ops/s
+      "single run: not judged": one run has no spread to judge them by.
+      --judge-single judges them by the threshold alone (the old rule).
+Rows present in only one snapshot are shown but never judged. Settings that
+differ are listed first; when one changes the workload (keys, TTLs, rates,
+source latency ...) compare exits 2 instead of judging figures of two
+different experiments, unless --allow-config-diff is given.
 
 Options:
-  --threshold PCT       0 to 1000; 5, 5% and --threshold=5% all work
+  --threshold PCT       smallest change that counts, 0 to 1000 (default 5); 5, 5%
+                        and --threshold=5% all work. npm run bench -- --calibrate
+                        prints this machine's run-to-run spread to choose it from
+  --md                  print Markdown (for a CI job summary) instead of the table
+  --judge-single        judge single-run latencies and ops/s by the threshold alone
   --allow-config-diff   judge the figures even when a workload setting differs
-  -h, --help        this text
+  -h, --help            this text
 
-Exit codes: 0 no regression, 1 regressed, 2 invalid arguments or snapshots.
+Exit codes: 0 nothing regressed, 1 a figure regressed, 2 invalid arguments or snapshots.
 
-To compare against a committed snapshot, take it from git history:
-  git show HEAD~1:results/default/2026-11-25T19-06-41Z.json > /tmp/old.json
-  npm run compare -- /tmp/old.json results/default/2026-11-26T08-00-00Z.json`;
+In CI, compare runs with repeats against a committed baseline that had them too:
+  npm run bench -- --repeat 5 --json /tmp/new.json --no-save --quiet
+  npm run compare -- results/default/BASELINE.json /tmp/new.json --md >> "$GITHUB_STEP_SUMMARY"`;
 
 function parseThreshold(text: string): number {
   const match = /^(\d+(?:\.\d+)?)%?$/.exec(text.trim());
@@ -42,12 +64,14 @@ function parseThreshold(text: string): number {
 interface CompareArgs {
   help: boolean;
   files: string[];
-  thresholdPct: number;
+  threshold: number;
   allowConfigDiff: boolean;
+  judgeSingle: boolean;
+  md: boolean;
 }
 
 function parseArgs(argv: readonly string[]): CompareArgs {
-  const args: CompareArgs = { help: false, files: [], thresholdPct: 5, allowConfigDiff: false };
+  const args: CompareArgs = { help: false, files: [], threshold: 5, allowConfigDiff: false, judgeSingle: false, md: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {
@@ -56,14 +80,16 @@ function parseArgs(argv: readonly string[]): CompareArgs {
     }
     if (arg === '-h' || arg === '--help') args.help = true;
     else if (arg === '--allow-config-diff') args.allowConfigDiff = true;
-    else if (arg.startsWith('--threshold=')) args.thresholdPct = parseThreshold(arg.slice('--threshold='.length));
+    else if (arg === '--judge-single') args.judgeSingle = true;
+    else if (arg === '--md') args.md = true;
+    else if (arg.startsWith('--threshold=')) args.threshold = parseThreshold(arg.slice('--threshold='.length));
     else if (arg === '--threshold') {
       const value = argv[++i];
       if (value === undefined) throw new UsageError('--threshold needs a value; expected a percentage, e.g. 5');
-      args.thresholdPct = parseThreshold(value);
+      args.threshold = parseThreshold(value);
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(
-        `unknown option "${arg}"; expected OLD.json NEW.json [--threshold PCT] [--allow-config-diff] (see --help)`,
+        `unknown option "${arg}"; expected OLD.json NEW.json [--threshold PCT] [--md] [--judge-single] [--allow-config-diff] (see --help)`,
       );
     } else args.files.push(arg);
   }
@@ -84,7 +110,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const [oldPath, newPath] = args.files as [string, string];
   const comparison = compareSnapshots(await readSnapshot(oldPath), await readSnapshot(newPath), args);
-  process.stdout.write(`${renderComparison(comparison)}\n`);
+  process.stdout.write(`${args.md ? renderComparisonMarkdown(comparison) : renderComparison(comparison)}\n`);
   return comparison.regressions > 0 ? 1 : 0;
 }
 

@@ -39,6 +39,12 @@ export interface VerdictOptions {
   worse: 'up' | 'down';
   /** Significance level, default 0.05; the interval's level is 1 − alpha. */
   alpha?: number;
+  /**
+   * The two sides' own intervals (each covering at least 1 − alpha) do not
+   * overlap: significant whatever the test's p (the issue's "or the
+   * intervals not overlapping").
+   */
+  disjoint?: boolean;
 }
 
 export interface Verdict {
@@ -63,7 +69,7 @@ export function judgeChange(input: VerdictInput, options: VerdictOptions): Verdi
   if (!(options.threshold >= 0)) throw new RangeError(`threshold must be >= 0, got ${options.threshold}`);
   const change = measureChange(input, 1 - alpha);
   const worsening = options.worse === 'up' ? change.delta : -change.delta;
-  const significant = change.pValue < alpha;
+  const significant = change.pValue < alpha || options.disjoint === true;
   let verdict: VerdictLabel = '~';
   if (significant && worsening > options.threshold + EPSILON) verdict = 'regressed';
   else if (significant && -worsening > options.threshold + EPSILON) verdict = 'improved';

@@ -2,83 +2,42 @@
  * Side-by-side comparison of two snapshots of the same scenario. Rows are
  * aligned by what identifies them (each suite's `rowKey`: TTL, name,
  * strategy), never by position, so adding a TTL to a sweep does not shift
- * every other row; the figures judged are each suite's `metrics`. Settings
- * that differ are listed first: a workload that changed is not a regression.
+ * every other row; the figures judged are each suite's `metrics`, each by
+ * judge.ts (statistics over `--repeat` passes, exact count tests for one
+ * run). Settings that differ are listed first: a workload that changed is
+ * not a regression. The text and Markdown forms are in compareRender.ts.
  */
-import Table from 'cli-table3';
 import { UsageError } from '../errors.ts';
 import { SUITES } from '../suites/registry.ts';
+import { keyedRows } from '../suites/repeats.ts';
 import type { MetricRule, MetricUnit, Suite } from '../suites/suite.ts';
+import { type Judgement, judgeFigure } from './judge.ts';
 import { type SettingDiff, settingDiffs } from './settingsDiff.ts';
 import type { Snapshot } from './snapshotFormat.ts';
 
-export interface ComparisonRow {
+export interface ComparisonRow extends Judgement {
   suite: string;
   rowKey: string;
   metric: string;
-  unit: MetricUnit;
-  old: number | null;
-  new: number | null;
-  delta: string;
+  label: string;
+  unitOfValue: MetricUnit;
+  /** Convenience for callers and tests: `verdict` is regressed / improved. */
   regressed: boolean;
   improved: boolean;
 }
 
 export interface Comparison {
-  thresholdPct: number;
+  threshold: number;
+  alpha: number;
   rows: ComparisonRow[];
   regressions: number;
+  improvements: number;
+  unchanged: number;
+  notJudged: number;
   /** Settings that differ between the runs, one per line. */
   settings: SettingDiff[];
   /** Things that make the numbers less comparable: a degraded run, an old snapshot. */
   notes: string[];
-}
-
-/** Float noise (0.90 - 0.85 = 0.05000000000000004) must not turn "exactly at the threshold" into a regression. */
-const EPSILON = 1e-9;
-
-/** Rows by key; a repeated key (the same TTL listed twice) gets `#2` so no row is lost. */
-function keyedRows(snap: Snapshot, suite: Suite): Map<string, Record<string, unknown>> {
-  const keyed = new Map<string, Record<string, unknown>>();
-  for (const row of snap.suites[suite.name]?.rows ?? []) {
-    const base = suite.rowKey(row as never);
-    let key = base;
-    for (let n = 2; keyed.has(key); n++) key = `${base} #${n}`;
-    keyed.set(key, row as Record<string, unknown>);
-  }
-  return keyed;
-}
-
-function signed(value: number, digits: number): string {
-  const text = value.toFixed(digits);
-  return Number(text) === 0 ? `+${(0).toFixed(digits)}` : value > 0 ? `+${text}` : text;
-}
-
-function judge(r: MetricRule, oldValue: number, newValue: number, thresholdPct: number) {
-  let change: number;
-  let delta: string;
-  if (r.unit === 'ratio') {
-    change = (newValue - oldValue) * 100;
-    delta = `${signed(change, 1)} pts`;
-  } else if (oldValue === 0) {
-    // No percentage of zero: any rise from 0 counts as past every threshold.
-    change = newValue === 0 ? 0 : Math.sign(newValue) * Number.POSITIVE_INFINITY;
-    delta = newValue === 0 ? '+0.0%' : 'up from 0';
-  } else {
-    change = ((newValue - oldValue) / Math.abs(oldValue)) * 100;
-    delta = `${signed(change, 1)}%`;
-  }
-  const worsening = r.worse === 'up' ? change : -change;
-  const gates = r.gates !== false;
-  return {
-    delta,
-    regressed: gates && worsening > thresholdPct + EPSILON,
-    improved: gates && -worsening > thresholdPct + EPSILON,
-  };
-}
-
-function numberOrNull(value: unknown): number | null {
-  return typeof value === 'number' ? value : null;
 }
 
 function comparabilityNotes(oldSnap: Snapshot, newSnap: Snapshot): string[] {
@@ -96,10 +55,17 @@ function comparabilityNotes(oldSnap: Snapshot, newSnap: Snapshot): string[] {
 }
 
 export interface CompareOptions {
-  thresholdPct: number;
+  /** The smallest change that counts: percent, or percentage points for ratios. */
+  threshold: number;
+  /** Significance level (default 0.05). */
+  alpha?: number;
   /** Judge the figures even when a workload setting differs. */
   allowConfigDiff?: boolean;
+  /** Judge single-run latencies and ops/s by the threshold alone. */
+  judgeSingle?: boolean;
 }
+
+const ORDER: Record<string, number> = { regressed: 0, improved: 1, '~': 2 };
 
 export function compareSnapshots(oldSnap: Snapshot, newSnap: Snapshot, options: CompareOptions): Comparison {
   const [oldScenario, newScenario] = [oldSnap.config.scenario, newSnap.config.scenario];
@@ -116,75 +82,64 @@ export function compareSnapshots(oldSnap: Snapshot, newSnap: Snapshot, options: 
       `the runs measured different workloads (${list}): expected the same settings, or --allow-config-diff to compare anyway`,
     );
   }
-  const rows: ComparisonRow[] = [];
-  for (const suite of SUITES) {
-    const oldRows = keyedRows(oldSnap, suite);
-    const newRows = keyedRows(newSnap, suite);
-    for (const rowKey of new Set([...oldRows.keys(), ...newRows.keys()])) {
-      const oldRow = oldRows.get(rowKey);
-      const newRow = newRows.get(rowKey);
-      for (const r of suite.metrics) {
-        const oldValue = numberOrNull(oldRow?.[r.metric]);
-        const newValue = numberOrNull(newRow?.[r.metric]);
-        const base = { suite: suite.name, rowKey, metric: r.metric, unit: r.unit, old: oldValue, new: newValue };
-        if (!oldRow || !newRow) {
-          rows.push({ ...base, delta: oldRow ? 'removed' : 'new row', regressed: false, improved: false });
-        } else if (oldValue === null || newValue === null) {
-          rows.push({ ...base, delta: 'n/a', regressed: false, improved: false });
-        } else {
-          rows.push({ ...base, ...judge(r, oldValue, newValue, options.thresholdPct) });
-        }
-      }
-    }
-  }
+  const rows = SUITES.flatMap((suite) => suiteRows(suite, oldSnap, newSnap, options));
+  // Regressions first, then improvements, unchanged, and what was not judged; stable within each.
+  rows.sort((a, b) => (ORDER[a.verdict ?? ''] ?? 3) - (ORDER[b.verdict ?? ''] ?? 3));
+  const count = (v: string) => rows.filter((r) => r.verdict === v).length;
   return {
-    thresholdPct: options.thresholdPct,
+    threshold: options.threshold,
+    alpha: options.alpha ?? 0.05,
     rows,
-    regressions: rows.filter((row) => row.regressed).length,
+    regressions: count('regressed'),
+    improvements: count('improved'),
+    unchanged: count('~'),
+    notJudged: rows.filter((r) => r.verdict === null).length,
     settings,
     notes: comparabilityNotes(oldSnap, newSnap),
   };
 }
 
-export function formatValue(value: number | null, unit: MetricUnit): string {
-  if (value === null) return '-';
-  switch (unit) {
-    case 'ratio':
-      return `${(value * 100).toFixed(1)}%`;
-    case 'ms':
-      return `${value.toFixed(value < 10 ? 3 : 1)} ms`;
-    case 'perSec':
-      return value < 10 ? `${value.toFixed(2)}/s` : `${Math.round(value).toLocaleString('en-US')}/s`;
-    case 'count':
-      return value.toFixed(2);
+function suiteRows(suite: Suite, oldSnap: Snapshot, newSnap: Snapshot, options: CompareOptions): ComparisonRow[] {
+  const oldRows = keyedRows(suite, oldSnap.suites[suite.name]?.rows ?? []);
+  const newRows = keyedRows(suite, newSnap.suites[suite.name]?.rows ?? []);
+  const rows: ComparisonRow[] = [];
+  for (const rowKey of new Set([...oldRows.keys(), ...newRows.keys()])) {
+    const oldRow = oldRows.get(rowKey);
+    const newRow = newRows.get(rowKey);
+    for (const rule of suite.metrics) {
+      const judged: Judgement =
+        oldRow && newRow
+          ? judgeFigure(rule, oldRow, newRow, options)
+          : missingRow(rule, oldRow ?? newRow, oldRow ? 'removed' : 'new row', Boolean(oldRow));
+      rows.push({
+        ...judged,
+        suite: suite.name,
+        rowKey,
+        metric: rule.metric,
+        label: rule.label ?? rule.metric,
+        unitOfValue: rule.unit,
+        regressed: judged.verdict === 'regressed',
+        improved: judged.verdict === 'improved',
+      });
+    }
   }
+  return rows;
 }
 
-export function renderComparison(c: Comparison): string {
-  // No colours: the output lands in CI logs and pull-request comments.
-  const table = new Table({
-    head: ['suite', 'row', 'metric', 'old', 'new', 'delta', ''],
-    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'left'],
-    style: { head: [], border: [], compact: true },
-  });
-  for (const row of c.rows) {
-    const mark = row.regressed ? 'REGRESSED' : row.improved ? 'improved' : '';
-    table.push([
-      row.suite,
-      row.rowKey,
-      row.metric,
-      formatValue(row.old, row.unit),
-      formatValue(row.new, row.unit),
-      row.delta,
-      mark,
-    ]);
-  }
-  const lines = c.settings.map(
-    (d) => `setting ${d.where} ${d.name}: ${d.old} → ${d.new}${d.workload ? '' : ' (does not change the workload)'}`,
-  );
-  lines.push(c.rows.length > 0 ? table.toString() : 'no rows to compare');
-  for (const note of c.notes) lines.push(`note: ${note}`);
-  const count = c.regressions === 0 ? 'no regressions' : `${c.regressions} regression${c.regressions === 1 ? '' : 's'}`;
-  lines.push(`${count} past ${c.thresholdPct}%`);
-  return lines.join('\n');
+/** A row only one snapshot has: shown, never judged. */
+function missingRow(rule: MetricRule, row: Record<string, unknown> | undefined, reason: string, isOld: boolean) {
+  const value = typeof row?.[rule.metric] === 'number' ? (row?.[rule.metric] as number) : null;
+  const present = { value, interval: null, passes: 1 };
+  const absent = { value: null, interval: null, passes: 0 };
+  return {
+    verdict: null,
+    reason,
+    delta: null,
+    unit: rule.unit === 'ratio' ? ('points' as const) : ('percent' as const),
+    interval: null,
+    pValue: null,
+    method: '',
+    old: isOld ? present : absent,
+    new: isOld ? absent : present,
+  };
 }

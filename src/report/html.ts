@@ -8,7 +8,8 @@
  */
 
 import { type Chart, compareCharts, snapshotCharts } from './charts.ts';
-import { type Comparison, formatValue as formatComparisonValue } from './compare.ts';
+import type { Comparison } from './compare.ts';
+import { COMPARISON_HEAD, comparisonCells, summaryLine } from './compareRender.ts';
 import type { Snapshot } from './snapshotFormat.ts';
 import { escapeXml as esc } from './svg/xml.ts';
 import { snapshotTables, type TableData } from './tables.ts';
@@ -114,21 +115,19 @@ export function renderHtml(snapshot: Snapshot, charts: readonly Chart[] = snapsh
 
 function comparisonTable(c: Comparison): string {
   const rows = c.rows.map((r) => {
-    const mark = r.regressed ? 'REGRESSED' : r.improved ? 'improved' : '';
-    const cells = [r.suite, r.rowKey, r.metric];
-    const figures = [formatComparisonValue(r.old, r.unit), formatComparisonValue(r.new, r.unit), r.delta];
+    const [verdict, suite, row, figureName, ...figures] = comparisonCells(r);
     const cls = r.regressed ? ' class="regressed"' : r.improved ? ' class="improved"' : '';
-    return `<tr${cls}>${cells.map((t) => `<td>${esc(t)}</td>`).join('')}${figures.map(cell).join('')}<td>${mark}</td></tr>`;
+    const text = [verdict, suite, row, figureName].map((t) => `<td>${esc(t ?? '')}</td>`).join('');
+    return `<tr${cls}>${text}${figures.map(cell).join('')}</tr>`;
   });
-  const head = ['suite', 'row', 'metric', 'old', 'new', 'delta', ''].map((h) => `<th>${h}</th>`).join('');
+  const head = COMPARISON_HEAD.map((h) => `<th>${esc(h)}</th>`).join('');
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
 }
 
 /** Two runs of one scenario: both on every chart (OLD dashed, NEW solid), and the comparison table. */
 export function renderCompareHtml(oldSnapshot: Snapshot, newSnapshot: Snapshot, comparison: Comparison): string {
   const title = `cache-aside-bench: ${String(newSnapshot.config.scenario)}, OLD vs NEW`;
-  const count = comparison.regressions;
-  const verdict = `${count === 0 ? 'no regressions' : `${count} regression${count === 1 ? '' : 's'}`} past ${comparison.thresholdPct}%`;
+  const verdict = summaryLine(comparison);
   return page(title, [
     `<h1>${esc(title)}</h1>`,
     `<h2>OLD</h2>\n${list(runFacts(oldSnapshot), 'meta')}`,

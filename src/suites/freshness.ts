@@ -24,6 +24,7 @@ import { createKeySampler } from '../workload/keySampler.ts';
 import { type FreshnessPrediction, predictFreshness } from '../workload/model.ts';
 import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
+import { hitRatioCounts, staleRatioCounts } from './figureCounts.ts';
 import type { ReadRunResult } from './readRun.ts';
 import { deriveWarmup, hitCounts, measureRows, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
@@ -75,8 +76,8 @@ export const freshness = defineSuite<FreshnessResult>({
   run: runFreshness,
   rowKey: (row) => `${row.invalidation} ttl=${formatTtl(row.ttlMs)}`,
   metrics: [
-    { metric: 'hitRatio', unit: 'ratio', worse: 'down' },
-    { metric: 'staleReadRatio', unit: 'ratio', worse: 'up' },
+    { metric: 'hitRatio', unit: 'ratio', worse: 'down', counts: hitRatioCounts },
+    { metric: 'staleReadRatio', unit: 'ratio', worse: 'up', counts: staleRatioCounts },
     { metric: 'p99Ms', unit: 'ms', worse: 'up' },
   ],
   tables: (section) => [freshnessTable(section)],

@@ -23,6 +23,7 @@ import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictLoadsPerExpiryOver } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
+import { hitRatioCounts, loadsPerExpiryCounts } from './figureCounts.ts';
 import { deriveWarmup, hitCounts, measureRows, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
 import { figure, harnessNotes } from './tableKit.ts';
@@ -82,8 +83,8 @@ export const stampede = defineSuite<StampedeResult>({
   run: runStampede,
   rowKey: (row) => `${row.strategy} ttl=${formatTtl(row.ttlMs)}`,
   metrics: [
-    { metric: 'loadsPerExpiry', unit: 'count', worse: 'up' },
-    { metric: 'hitRatio', unit: 'ratio', worse: 'down' },
+    { metric: 'loadsPerExpiry', unit: 'count', worse: 'up', counts: loadsPerExpiryCounts },
+    { metric: 'hitRatio', unit: 'ratio', worse: 'down', counts: hitRatioCounts },
     { metric: 'p99Ms', unit: 'ms', worse: 'up' },
   ],
   tables: (section) => [stampedeTable(section)],

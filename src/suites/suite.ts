@@ -26,7 +26,21 @@ export interface MetricRule {
   worse: 'up' | 'down';
   /** Shown only: mean and p50 of read-path move with p99; gating on all three would count one slowdown thrice. */
   gates?: boolean;
+  /**
+   * The counts behind the figure in one row, when it is built from counts:
+   * then one run is enough to judge it (an exact binomial or Poisson test).
+   * Figures without (latency percentiles, ops/s) need `--repeat`.
+   */
+  counts?(row: Record<string, unknown>): FigureCounts | null;
+  /** What the figure is, for compare's lines: `p99 ms`, `hit ratio`. */
+  label?: string;
 }
+
+/** The counts behind one figure of one row (exposure in seconds). */
+export type FigureCounts =
+  | { kind: 'proportion'; events: number; trials: number }
+  | { kind: 'loadsPerExpiry'; loads: number; expiries: number }
+  | { kind: 'rate'; count: number; exposure: number };
 
 /** What the tables need besides the suite's own section. */
 export interface TableView {

@@ -12,6 +12,7 @@ import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
+import { hitRatioCounts, sourceReadCounts } from './figureCounts.ts';
 import { deriveWarmup, hitCounts, loadReport, measureRows, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
 import { figure, harnessNotes, ttlCell } from './tableKit.ts';
@@ -64,9 +65,11 @@ export const ttlSweep = defineSuite<TtlSweepResult>({
   run: runTtlSweep,
   rowKey: (row) => `ttl=${ttlCell(row.ttlMs)}`,
   metrics: [
-    { metric: 'hitRatio', unit: 'ratio', worse: 'down' },
+    { metric: 'hitRatio', unit: 'ratio', worse: 'down', counts: hitRatioCounts },
     { metric: 'p99Ms', unit: 'ms', worse: 'up' },
-    { metric: 'sourceReadsPerSec', unit: 'perSec', worse: 'up' },
+    { metric: 'sourceReadsPerSec', unit: 'perSec', worse: 'up', counts: sourceReadCounts },
+    // Δ, what one load costs (pool wait, source delay, query, SET): the source's time as the cache sees it.
+    { metric: 'loadMs', unit: 'ms', worse: 'up' },
   ],
   tables: (section, view) => [sweepTable(section, view)],
   schema: z.looseObject({
