@@ -71,7 +71,14 @@ interface CompareArgs {
 }
 
 function parseArgs(argv: readonly string[]): CompareArgs {
-  const args: CompareArgs = { help: false, files: [], threshold: 5, allowConfigDiff: false, judgeSingle: false, md: false };
+  const args: CompareArgs = {
+    help: false,
+    files: [],
+    threshold: 5,
+    allowConfigDiff: false,
+    judgeSingle: false,
+    md: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {

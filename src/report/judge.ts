@@ -151,10 +151,26 @@ export function judgeFigure(rule: MetricRule, oldRow: Row, newRow: Row, options:
 function thresholdOnly(rule: MetricRule, old: Side, now: Side, threshold: number): Judgement {
   const [a, b] = [old.value as number, now.value as number];
   const unit = rule.unit === 'ratio' ? 'points' : 'percent';
-  const delta = unit === 'points' ? (b - a) * 100 : a === 0 ? (b === 0 ? 0 : Math.sign(b) * Infinity) : ((b - a) / Math.abs(a)) * 100;
+  const delta =
+    unit === 'points'
+      ? (b - a) * 100
+      : a === 0
+        ? b === 0
+          ? 0
+          : Math.sign(b) * Infinity
+        : ((b - a) / Math.abs(a)) * 100;
   const worsening = rule.worse === 'up' ? delta : -delta;
   const EPSILON = 1e-9;
   const verdict: VerdictLabel =
     worsening > threshold + EPSILON ? 'regressed' : -worsening > threshold + EPSILON ? 'improved' : '~';
-  return { verdict, delta, unit, interval: null, pValue: null, method: 'threshold only (--judge-single)', old, new: now };
+  return {
+    verdict,
+    delta,
+    unit,
+    interval: null,
+    pValue: null,
+    method: 'threshold only (--judge-single)',
+    old,
+    new: now,
+  };
 }

@@ -14,6 +14,7 @@ import { InterruptedError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
 import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
 import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
+import { calibrationTable } from '../report/calibrate.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
@@ -52,7 +53,7 @@ type Plan = { suite: Suite; production: Settings }[];
 
 export async function runBench(request: BenchRequest, io: BenchIo): Promise<BenchOutcome> {
   const started = performance.now();
-  const run = resolveRun(request);
+  const run = calibrating(resolveRun(request), request);
   const plan: Plan = SUITES.filter((s) => request.suites.includes(s.name)).map((suite) => ({
     suite,
     production: resolveSettings(suite, request),
@@ -177,8 +178,21 @@ function addAdvice(sections: Record<string, SuiteSection>, maxStalePct: number |
   if (fresh && maxStalePct !== undefined) fresh.advice = adviseMaxStale(fresh.rows, maxStalePct);
 }
 
+/**
+ * `--calibrate` is a run with repeats (5 unless --repeat says) that saves
+ * nothing under results/ (it measures the machine, not a result; --json
+ * still writes its snapshot).
+ */
+function calibrating(run: Settings, request: BenchRequest): Settings {
+  if (!run.calibrate) return run;
+  return { ...run, repeat: request.given.repeat ?? DEFAULT_CALIBRATION_PASSES, noSave: true };
+}
+
+const DEFAULT_CALIBRATION_PASSES = 5;
+
 async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: BenchIo): Promise<string[]> {
   const tables = snapshotTables(snapshot);
+  if (run.calibrate) tables.push(calibrationTable(snapshot));
   const sweep = snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult | undefined;
   io.out(renderTerminal(tables, io.color));
   if (sweep && !quiet) io.out(`\n${ttlSweepCharts(sweep.rows, io.color)}`);
