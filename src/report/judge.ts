@@ -75,18 +75,21 @@ export function summedCounts(rule: MetricRule, row: Row): FigureCounts | null {
   if (!rule.counts) return null;
   const all = passRows(row).map((pass) => rule.counts?.(pass) ?? null);
   if (all.length === 0 || all.some((c) => c === null)) return null;
-  return (all as FigureCounts[]).reduce((sum, c) => {
+  const [first, ...rest] = all as FigureCounts[];
+  const sum = { ...(first as FigureCounts) };
+  for (const c of rest) {
     if (sum.kind === 'proportion' && c.kind === 'proportion') {
-      return { ...sum, events: sum.events + c.events, trials: sum.trials + c.trials };
-    }
-    if (sum.kind === 'loadsPerExpiry' && c.kind === 'loadsPerExpiry') {
-      return { ...sum, loads: sum.loads + c.loads, expiries: sum.expiries + c.expiries };
-    }
-    if (sum.kind === 'rate' && c.kind === 'rate') {
-      return { ...sum, count: sum.count + c.count, exposure: sum.exposure + c.exposure };
-    }
-    throw new Error(`counts of one figure changed kind: ${sum.kind} and ${c.kind}`);
-  });
+      sum.events += c.events;
+      sum.trials += c.trials;
+    } else if (sum.kind === 'loadsPerExpiry' && c.kind === 'loadsPerExpiry') {
+      sum.loads += c.loads;
+      sum.expiries += c.expiries;
+    } else if (sum.kind === 'rate' && c.kind === 'rate') {
+      sum.count += c.count;
+      sum.exposure += c.exposure;
+    } else throw new Error(`counts of one figure changed kind: ${sum.kind} and ${c.kind}`);
+  }
+  return sum;
 }
 
 /** The exact interval of a single run's counts, in the figure's own units. */

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareSnapshots, renderComparison } from '../../src/report/compare.ts';
+import { compareSnapshots } from '../../src/report/compare.ts';
+import { renderComparison, renderComparisonMarkdown } from '../../src/report/compareRender.ts';
 import type { Snapshot } from '../../src/report/snapshotFormat.ts';
 import { validateSnapshot } from '../../src/report/snapshotFormat.ts';
+import { summarizeRepeats } from '../../src/suites/repeats.ts';
 import type { TtlSweepRow } from '../../src/suites/ttlSweep.ts';
 import { buildSnapshot } from '../helpers/snapshots.ts';
 
@@ -20,12 +22,26 @@ function sweepRow(s: Snapshot, ttlMs: number | null): TtlSweepRow {
 const find = (c: ReturnType<typeof compareSnapshots>, rowKey: string, metric: string) =>
   c.rows.find((r) => r.rowKey === rowKey && r.metric === metric);
 
-describe('compareSnapshots', () => {
-  it('finds no regression between identical snapshots', () => {
-    const c = compareSnapshots(buildSnapshot(), buildSnapshot(), { thresholdPct: 5 });
+/** A row as `--repeat` leaves it: every pass of `metric`, its summary, the median as the figure. */
+function withPasses(row: object, metric: string, values: number[]): void {
+  const r = row as Record<string, unknown> & { repeats?: object; summary?: object };
+  const summary = summarizeRepeats(values);
+  r.repeats = { ...r.repeats, [metric]: values };
+  r.summary = { ...r.summary, [metric]: summary };
+  r[metric] = summary?.median ?? null;
+}
+
+const P99 = [1.81, 1.9, 1.78, 1.95, 1.85];
+const options = { threshold: 5 };
+
+describe('compareSnapshots, single runs', () => {
+  it('finds nothing between identical snapshots: counts are ~ with p = 1, latencies are not judged', () => {
+    const c = compareSnapshots(buildSnapshot(), buildSnapshot(), options);
     expect(c.regressions).toBe(0);
-    expect(c.rows.some((r) => r.improved)).toBe(false);
+    expect(c.improvements).toBe(0);
     expect(c.notes).toEqual([]);
+    expect(find(c, 'ttl=2s', 'hitRatio')).toMatchObject({ verdict: '~', pValue: 1, delta: 0 });
+    expect(find(c, 'ttl=2s', 'p99Ms')).toMatchObject({ verdict: null, reason: 'single run: not judged' });
     expect(c.rows.map((r) => r.rowKey)).toEqual(
       expect.arrayContaining([
         'cache-hit',
@@ -36,86 +52,153 @@ describe('compareSnapshots', () => {
         'lock ttl=500ms',
       ]),
     );
-    expect(renderComparison(c)).toMatch(/no regressions past 5%$/);
+    expect(renderComparison(c)).toMatch(/\n0 regressed, 0 improved, \d+ unchanged \(~\); \d+ not judged — /);
   });
 
-  it('counts a hit ratio down 6 points as a regression at threshold 5, and 4 or exactly 5 points as none', () => {
+  it('judges a 6-point hit-ratio drop over 10,000 reads from the counts, and says ~ to 4 points', () => {
     const at = (hitRatio: number) =>
       compareSnapshots(
         buildSnapshot(),
         buildSnapshot((s) => {
-          sweepRow(s, 2000).hitRatio = hitRatio;
+          Object.assign(sweepRow(s, 2000), { hitRatio, hits: Math.round(hitRatio * 10_000) });
         }),
-        { thresholdPct: 5 },
+        options,
       );
-    const six = at(0.84);
-    expect(find(six, 'ttl=2s', 'hitRatio')).toMatchObject({ regressed: true, delta: '-6.0 pts' });
-    expect(six.regressions).toBe(1);
+    const six = find(at(0.84), 'ttl=2s', 'hitRatio');
+    expect(six).toMatchObject({ verdict: 'regressed', unit: 'points', method: 'two-proportion' });
+    expect(six?.delta).toBeCloseTo(-6, 9);
+    expect(six?.pValue).toBeLessThan(1e-6);
+    // Four points on 10,000 reads is significant, but not beyond the 5-point threshold.
+    const four = find(at(0.86), 'ttl=2s', 'hitRatio');
+    expect(four?.pValue).toBeLessThan(0.05);
+    expect(four?.verdict).toBe('~');
     expect(at(0.86).regressions).toBe(0);
-    expect(at(0.85).regressions).toBe(0);
   });
 
-  it('counts p99 up 10% as a regression and marks an improvement', () => {
-    const c = compareSnapshots(
-      buildSnapshot(),
+  it('says ~ to a significant 0.1-point wobble (a million reads a side)', () => {
+    const big = (hits: number) =>
       buildSnapshot((s) => {
-        sweepRow(s, 2000).p99Ms = 1.1;
-        sweepRow(s, null).sourceReadsPerSec = 50;
-      }),
-      { thresholdPct: 5 },
-    );
-    expect(find(c, 'ttl=2s', 'p99Ms')).toMatchObject({ old: 1, new: 1.1, delta: '+10.0%', regressed: true });
-    expect(find(c, 'ttl=none', 'sourceReadsPerSec')).toMatchObject({ regressed: false, improved: true });
-    expect(c.regressions).toBe(1);
-    const text = renderComparison(c);
-    expect(text).toContain('REGRESSED');
-    expect(text).toContain('improved');
-    expect(text).toMatch(/1 regression past 5%$/);
+        Object.assign(sweepRow(s, 2000), { hits, cacheReads: 1_000_000, reads: 1_000_000, hitRatio: hits / 1e6 });
+      });
+    const c = compareSnapshots(big(900_000), big(899_000), { threshold: 0.5 });
+    const r = find(c, 'ttl=2s', 'hitRatio');
+    expect(r?.pValue).toBeLessThan(0.05);
+    expect(r?.delta).toBeCloseTo(-0.1, 9);
+    expect(r?.verdict).toBe('~');
   });
 
-  it('gates read-path on p99 and opsPerSec only', () => {
-    const c = compareSnapshots(
-      buildSnapshot(),
+  it("gives a single run's counts their exact binomial interval (hand-computed Clopper–Pearson)", () => {
+    // 1 hit in 10: lower 1 − 0.975^(1/10) = 0.002529; upper solves P(X ≤ 1 | 10, p) = 0.025, p = 0.4450.
+    // 0 hits in 10: upper 1 − 0.025^(1/10) = 0.3085.
+    const tiny = (hits: number) =>
       buildSnapshot((s) => {
-        const row = s.suites['read-path']?.rows[0] as Record<string, unknown> | undefined;
-        if (row) Object.assign(row, { meanMs: 1, p50Ms: 1, opsPerSec: 4000 });
-      }),
-      { thresholdPct: 5 },
-    );
-    expect(find(c, 'cache-hit', 'p50Ms')?.regressed).toBe(false);
-    expect(find(c, 'cache-hit', 'opsPerSec')?.regressed).toBe(true);
-    expect(c.regressions).toBe(1);
+        Object.assign(sweepRow(s, 2000), { hits, cacheReads: 10, reads: 10, hitRatio: hits / 10 });
+      });
+    const c = compareSnapshots(tiny(1), tiny(0), options);
+    const r = find(c, 'ttl=2s', 'hitRatio');
+    expect(r?.old.interval?.lower).toBeCloseTo(1 - 0.975 ** 0.1, 6);
+    expect(r?.old.interval?.upper).toBeCloseTo(0.445, 4);
+    expect(r?.new.interval?.lower).toBe(0);
+    expect(r?.new.interval?.upper).toBeCloseTo(1 - 0.025 ** 0.1, 6);
+    expect(renderComparison(c)).toContain('10.0% [0.253%, 44.5%]');
+    // One hit against none is no evidence of anything.
+    expect(r?.verdict).toBe('~');
   });
 
-  it('shows a row present only in NEW without counting it', () => {
+  it('judges single-run latency by the threshold alone only with --judge-single', () => {
+    const slower = buildSnapshot((s) => {
+      sweepRow(s, 2000).p99Ms = 1.1;
+    });
+    expect(find(compareSnapshots(buildSnapshot(), slower, options), 'ttl=2s', 'p99Ms')?.verdict).toBeNull();
+    const judged = compareSnapshots(buildSnapshot(), slower, { ...options, judgeSingle: true });
+    expect(find(judged, 'ttl=2s', 'p99Ms')).toMatchObject({
+      verdict: 'regressed',
+      method: 'threshold only (--judge-single)',
+    });
+    expect(judged.regressions).toBe(1);
+  });
+
+  it('shows a row present only in NEW without judging it, and never judges null figures', () => {
     const c = compareSnapshots(
       buildSnapshot(),
       buildSnapshot((s) => {
         s.suites['ttl-sweep']?.rows.push({ ...sweepRow(s, 2000), ttlMs: 300_000, hitRatio: 0.1, p99Ms: 99 });
-      }),
-      { thresholdPct: 5 },
-    );
-    expect(find(c, 'ttl=5m', 'hitRatio')).toMatchObject({ old: null, new: 0.1, delta: 'new row', regressed: false });
-    expect(c.regressions).toBe(0);
-  });
-
-  it('never regresses on null figures', () => {
-    const c = compareSnapshots(
-      buildSnapshot(),
-      buildSnapshot((s) => {
         sweepRow(s, 2000).hitRatio = null;
       }),
-      { thresholdPct: 5 },
+      options,
     );
-    expect(find(c, 'ttl=2s', 'hitRatio')).toMatchObject({ new: null, delta: 'n/a', regressed: false });
-    expect(find(c, 'ttl=0 (no cache)', 'hitRatio')?.regressed).toBe(false);
+    expect(find(c, 'ttl=5m', 'hitRatio')).toMatchObject({ verdict: null, reason: 'new row' });
+    expect(find(c, 'ttl=2s', 'hitRatio')).toMatchObject({ verdict: null, reason: 'n/a' });
+    expect(c.regressions).toBe(0);
+  });
+});
+
+describe('compareSnapshots, repeated runs', () => {
+  const repeated = (factor: number, passes = P99) =>
+    buildSnapshot((s) => {
+      withPasses(
+        sweepRow(s, 2000),
+        'p99Ms',
+        passes.map((v) => v * factor),
+      );
+    });
+
+  it('calls p99 up 20% over 5 passes a side a regression, lists it first, and exits the summary with it', () => {
+    const c = compareSnapshots(repeated(1), repeated(1.2), options);
+    const r = find(c, 'ttl=2s', 'p99Ms');
+    expect(r).toMatchObject({ verdict: 'regressed', method: 'Mann-Whitney U (exact)' });
+    expect(r?.pValue).toBeCloseTo(2 / 252, 12);
+    expect(r?.old.passes).toBe(5);
+    expect(c.rows[0]).toBe(r);
+    expect(c.regressions).toBe(1);
+    const text = renderComparison(c);
+    expect(text.split('\n').find((l) => l.includes('regressed'))).toMatch(/ttl=2s.*p99Ms.*± .*\+20\.0% \[/);
+    expect(text).toMatch(/\n1 regressed, 0 improved, \d+ unchanged \(~\)/);
   });
 
+  it('says ~ when the same configuration ran twice (passes interleaved), and when 3 passes cannot reach p < 0.05', () => {
+    const other = [1.84, 1.79, 1.93, 1.88, 1.8];
+    expect(compareSnapshots(repeated(1), repeated(1, other), options).regressions).toBe(0);
+    const three = compareSnapshots(repeated(1, P99.slice(0, 3)), repeated(2, P99.slice(0, 3)), options);
+    expect(find(three, 'ttl=2s', 'p99Ms')).toMatchObject({ verdict: '~' });
+    expect(find(three, 'ttl=2s', 'p99Ms')?.pValue).toBeCloseTo(0.1, 12);
+  });
+
+  it('says ~ to a consistent 0.1-point hit-ratio wobble over 5 passes', () => {
+    const ratios = [0.9, 0.901, 0.899, 0.9005, 0.8995];
+    const shifted = ratios.map((v) => v - 0.001 * 3);
+    const snap = (values: number[]) => buildSnapshot((s) => withPasses(sweepRow(s, 2000), 'hitRatio', values));
+    const r = find(compareSnapshots(snap(ratios), snap(shifted), options), 'ttl=2s', 'hitRatio');
+    expect(r?.unit).toBe('points');
+    expect(r?.verdict).toBe('~');
+  });
+
+  it('judges a count figure from summed counts when only one side has passes', () => {
+    const passes = buildSnapshot((s) => {
+      const row = sweepRow(s, 2000) as unknown as Record<string, unknown>;
+      row.repeats = { hits: [8000, 8010, 7990], cacheReads: [10_000, 10_000, 10_000], hitRatio: [0.8, 0.801, 0.799] };
+      row.summary = { hitRatio: summarizeRepeats([0.8, 0.801, 0.799]) };
+      row.hitRatio = 0.8;
+    });
+    const r = find(compareSnapshots(buildSnapshot(), passes, options), 'ttl=2s', 'hitRatio');
+    expect(r).toMatchObject({ verdict: 'regressed', method: 'two-proportion' });
+    expect(r?.delta).toBeCloseTo(-10, 6);
+  });
+
+  it('prints Markdown for a CI job summary', () => {
+    const md = renderComparisonMarkdown(compareSnapshots(repeated(1), repeated(1.2), options));
+    expect(md).toMatch(/^\*\*1 regressed, 0 improved, \d+ unchanged \(~\)/);
+    expect(md).toContain('| verdict | suite | row | figure | old | new | change [95% interval] | p |');
+    expect(md).toMatch(/\n\| regressed \| ttl-sweep \| ttl=2s \| p99Ms \|/);
+  });
+});
+
+describe('compareSnapshots, what it refuses', () => {
   it('refuses a different scenario', () => {
     const other = buildSnapshot((s) => {
       s.config.scenario = 'session-store';
     });
-    expect(() => compareSnapshots(buildSnapshot(), other, { thresholdPct: 5 })).toThrow(
+    expect(() => compareSnapshots(buildSnapshot(), other, options)).toThrow(
       /scenario "default" with scenario "session-store"/,
     );
   });
@@ -126,10 +209,10 @@ describe('compareSnapshots', () => {
       (s.suites['ttl-sweep'] as { settings: Record<string, unknown> }).settings.keys = 20_000;
       s.config.seed = 2;
     });
-    expect(() => compareSnapshots(buildSnapshot(), changed, { thresholdPct: 5 })).toThrow(
+    expect(() => compareSnapshots(buildSnapshot(), changed, options)).toThrow(
       /different workloads \(ttl-sweep --keys: 10000 → 20000\).*--allow-config-diff/,
     );
-    const c = compareSnapshots(buildSnapshot(), changed, { thresholdPct: 5, allowConfigDiff: true });
+    const c = compareSnapshots(buildSnapshot(), changed, { ...options, allowConfigDiff: true });
     expect(c.notes).toEqual(['NEW run is degraded; its figures may not be representative']);
     expect(c.settings.map((d) => `${d.where} ${d.name}: ${d.old} → ${d.new}`)).toEqual([
       'config --seed: 1 → 2',
@@ -142,7 +225,7 @@ describe('compareSnapshots', () => {
     const v1 = buildSnapshot((s) => {
       (s as { schemaVersion: number }).schemaVersion = 1;
     });
-    const c = compareSnapshots(validateSnapshot(v1), buildSnapshot(), { thresholdPct: 5 });
+    const c = compareSnapshots(validateSnapshot(v1), buildSnapshot(), options);
     expect(c.regressions).toBe(0);
     expect(c.notes).toEqual([
       'OLD is a schemaVersion 1 snapshot: it recorded no per-suite settings, so they are not compared',
@@ -158,7 +241,7 @@ describe('compare CLI', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'compare-cli-'));
     const slower = buildSnapshot((s) => {
-      sweepRow(s, 2000).p99Ms = 2;
+      Object.assign(sweepRow(s, 2000), { hitRatio: 0.8, hits: 8000 });
     });
     await writeFile(file('old.json'), JSON.stringify(buildSnapshot()));
     await writeFile(file('same.json'), JSON.stringify(buildSnapshot()));
@@ -184,13 +267,16 @@ describe('compare CLI', () => {
   it('exits 0 without regressions', async () => {
     const r = await run(file('old.json'), file('same.json'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('no regressions past 5%');
+    expect(r.stdout).toMatch(/\n0 regressed, 0 improved, \d+ unchanged \(~\)/);
+    const md = await run(file('old.json'), file('same.json'), '--md');
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^\*\*0 regressed/);
   });
 
   it('exits 1 when NEW regressed', async () => {
-    const r = await run(file('old.json'), file('slower.json'), '--threshold=10%');
+    const r = await run(file('old.json'), file('slower.json'), '--threshold=8%');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('1 regression past 10%');
+    expect(r.stdout).toMatch(/\n1 regressed, 0 improved, .*beyond 8%/);
   });
 
   it.each([

@@ -107,7 +107,7 @@ describe('latest.html', () => {
   }, 60_000);
 
   it('compare: both runs on every chart, the comparison table, and still no errors or requests', async () => {
-    const comparison = compareSnapshots(snapshot, snapshot, { thresholdPct: 5 });
+    const comparison = compareSnapshots(snapshot, snapshot, { threshold: 5 });
     const compareFile = join(dir, 'compare.html');
     await writeFile(compareFile, renderCompareHtml(snapshot, snapshot, comparison));
     const page = await context.newPage();

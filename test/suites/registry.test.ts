@@ -66,8 +66,9 @@ describe('the suite registry', () => {
 
   it('drives the tables, compare and snapshot validation', () => {
     expect(snapshotTables(withEcho(1)).map((t) => t.title)).toContain('echo table');
-    const c = compareSnapshots(withEcho(1), withEcho(2), { thresholdPct: 5 });
-    expect(c.rows.find((r) => r.suite === 'echo')).toMatchObject({ rowKey: 'a', metric: 'score', old: 1, new: 2 });
+    const c = compareSnapshots(withEcho(1), withEcho(2), { threshold: 5 });
+    const row = c.rows.find((r) => r.suite === 'echo');
+    expect(row).toMatchObject({ rowKey: 'a', metric: 'score', old: { value: 1 }, new: { value: 2 } });
     expect(() => validateSnapshot(withEcho('high'))).toThrow();
     expect(validateSnapshot(withEcho(3)).suites.echo?.rows).toEqual([{ name: 'a', score: 3 }]);
   });
