@@ -136,7 +136,7 @@ export function judgeFigure(rule: MetricRule, oldRow: Row, newRow: Row, options:
   const unit = rule.unit === 'ratio' ? 'points' : 'percent';
   const base = { old, new: now, unit, delta: null, interval: null, pValue: null } as const;
   if (old.value === null || now.value === null) return { ...base, verdict: null, reason: 'n/a', method: '' };
-  if (rule.gates === false) return { ...base, verdict: null, reason: 'shown only (moves with p99)', method: '' };
+  if (rule.gates === false) return { ...base, verdict: null, reason: 'shown only (not gated)', method: '' };
   const verdictOptions = { threshold: options.threshold, worse: rule.worse, alpha: options.alpha };
   let input: VerdictInput | null = null;
   if (old.passes > 1 && now.passes > 1) {

@@ -33,6 +33,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     windowMs: 10_000,
     predictedSourceReadsPerSec: 100,
     loadMs: 1.2,
+    sourceP50Ms: 1.1,
     load: { mode: 'open', targetRate: 1000, achievedRate: 1000, lateSends: 0, veryLateSends: 0, errors: 0 },
     redisErrors: 0,
     harness,
