@@ -50,6 +50,13 @@ function comparabilityNotes(oldSnap: Snapshot, newSnap: Snapshot): string[] {
     if ((snap as { upgradedFrom?: number }).upgradedFrom === 1) {
       notes.push(`${side} is a schemaVersion 1 snapshot: it recorded no per-suite settings, so they are not compared`);
     }
+    const rows = Object.values(snap.suites).flatMap((s) => s.rows as { harness?: { bottleneck?: string | null } }[]);
+    const bound = rows.filter((r) => r.harness?.bottleneck != null).length;
+    if (bound > 0) {
+      notes.push(
+        `${side}: ${bound} of ${rows.length} rows were harness-bound (the machine, not Redis, set the pace): their latencies measure this machine`,
+      );
+    }
   }
   return notes;
 }
