@@ -105,6 +105,8 @@ const BAD: BadCase[] = [
     'rate and concurrency',
   ],
   ['missing description', { scenario: { keys: 10 } }, 'missing field description'],
+  ['repeat 0', ['--repeat', '0'], 'a whole number from 1 to 50'],
+  ['repeat in scenario not whole', { scenario: { description: 'x', repeat: 2.5 } }, 'a whole number from 1 to 50'],
   ['two-line description', { scenario: { description: 'a\nb' } }, '"a\\nb"'],
   ['array instead of object', { scenario: [] }, 'got an array'],
   ['malformed JSON', { scenario: '{"description": "x",}' }, 'is not valid JSON'],
@@ -191,6 +193,8 @@ describe('good input', () => {
       '--sliding-ttl',
       '--write-dist',
       'uniform',
+      '--repeat=5',
+      '--calibrate',
     ]);
     expect(o).toMatchObject({
       redisUrl: `redis://u:${PASSWORD}@host:6379/0`,
@@ -217,6 +221,8 @@ describe('good input', () => {
       timer: 'spin',
       slidingTtl: true,
       writeDist: { kind: 'uniform' },
+      repeat: 5,
+      calibrate: true,
     });
     // Suites come in the registry's run order, whatever order they were named in.
     expect(o.suites).toEqual(['ttl-sweep', 'freshness']);
