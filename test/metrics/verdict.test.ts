@@ -58,6 +58,12 @@ describe('judgeChange on repeats', () => {
     expect(result.verdict).toBe('~');
   });
 
+  it('counts disjoint 95% intervals as significant whatever p is, still only beyond the threshold', () => {
+    const input = { kind: 'samples', change: 'percent', a: [1, 1.1, 1.2], b: [2, 2.1, 2.2] } as const;
+    expect(judgeChange(input, { threshold: 5, worse: 'up', disjoint: true }).verdict).toBe('regressed');
+    expect(judgeChange(input, { threshold: 500, worse: 'up', disjoint: true }).verdict).toBe('~');
+  });
+
   it('says ~ with p = 1 for a snapshot compared with itself', () => {
     const result = judgeChange(
       { kind: 'samples', change: 'percent', a: P99_OLD, b: P99_OLD },
