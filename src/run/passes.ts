@@ -14,7 +14,16 @@ export async function runPasses(suite: Suite, ctx: SuiteContext, count: number):
   if (count === 1) return suite.run(ctx);
   const passes: { rows: readonly object[] }[] = [];
   for (let index = 0; index < count && !ctx.signal.aborted; index++) {
-    passes.push(await suite.run(passContext(ctx, index, count)));
+    // A signal per pass: tinybench leaves an abort listener per task on the signal it gets, and
+    // five passes of read-path would pile 25 on the run's (Node warns past 10).
+    const pass = new AbortController();
+    const stop = () => pass.abort();
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    try {
+      passes.push(await suite.run({ ...passContext(ctx, index, count), signal: pass.signal }));
+    } finally {
+      ctx.signal.removeEventListener('abort', stop);
+    }
   }
   return mergeRepeats(suite, passes);
 }
