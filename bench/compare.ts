@@ -10,7 +10,7 @@ import { compareSnapshots } from '../src/report/compare.ts';
 import { renderComparison, renderComparisonMarkdown } from '../src/report/compareRender.ts';
 import { readSnapshot } from '../src/report/snapshotFile.ts';
 
-const USAGE = `usage: npm run compare -- OLD.json NEW.json [--threshold PCT] [--md] [--judge-single] [--allow-config-diff]
+const USAGE = `usage: npm run compare -- OLD.json NEW.json [--threshold PCT] [--md] [--judge-single] [--judge-harness-bound] [--allow-config-diff]
 
 Compares two snapshots of the same scenario figure by figure, rows aligned by
 TTL / strategy / path, and prints one line per figure: OLD, NEW, the change
@@ -32,6 +32,10 @@ How a figure is tested:
   a single run, latency percentiles and ops/s
       "single run: not judged": one run has no spread to judge them by.
       --judge-single judges them by the threshold alone (the old rule).
+  a p99 of a row that was harness-bound in either snapshot (the run's own
+      table says so: sends over 5 ms late, or the harness on a whole core)
+      "harness-bound: not judged": it measures how busy the machine was.
+      --judge-harness-bound judges it all the same.
 Rows present in only one snapshot are shown but never judged. Settings that
 differ are listed first; when one changes the workload (keys, TTLs, rates,
 source latency ...) compare exits 2 instead of judging figures of two
@@ -43,6 +47,7 @@ Options:
                         prints this machine's run-to-run spread to choose it from
   --md                  print Markdown (for a CI job summary) instead of the table
   --judge-single        judge single-run latencies and ops/s by the threshold alone
+  --judge-harness-bound judge the p99 of harness-bound rows too
   --allow-config-diff   judge the figures even when a workload setting differs
   -h, --help            this text
 
@@ -67,6 +72,7 @@ interface CompareArgs {
   threshold: number;
   allowConfigDiff: boolean;
   judgeSingle: boolean;
+  judgeHarnessBound: boolean;
   md: boolean;
 }
 
@@ -77,6 +83,7 @@ function parseArgs(argv: readonly string[]): CompareArgs {
     threshold: 5,
     allowConfigDiff: false,
     judgeSingle: false,
+    judgeHarnessBound: false,
     md: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -88,6 +95,7 @@ function parseArgs(argv: readonly string[]): CompareArgs {
     if (arg === '-h' || arg === '--help') args.help = true;
     else if (arg === '--allow-config-diff') args.allowConfigDiff = true;
     else if (arg === '--judge-single') args.judgeSingle = true;
+    else if (arg === '--judge-harness-bound') args.judgeHarnessBound = true;
     else if (arg === '--md') args.md = true;
     else if (arg.startsWith('--threshold=')) args.threshold = parseThreshold(arg.slice('--threshold='.length));
     else if (arg === '--threshold') {
@@ -96,7 +104,7 @@ function parseArgs(argv: readonly string[]): CompareArgs {
       args.threshold = parseThreshold(value);
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(
-        `unknown option "${arg}"; expected OLD.json NEW.json [--threshold PCT] [--md] [--judge-single] [--allow-config-diff] (see --help)`,
+        `unknown option "${arg}"; expected OLD.json NEW.json [--threshold PCT] [--md] [--judge-single] [--judge-harness-bound] [--allow-config-diff] (see --help)`,
       );
     } else args.files.push(arg);
   }

@@ -11,7 +11,7 @@ import { UsageError } from '../errors.ts';
 import { SUITES } from '../suites/registry.ts';
 import { keyedRows } from '../suites/repeats.ts';
 import type { MetricRule, MetricUnit, Suite } from '../suites/suite.ts';
-import { type Judgement, judgeFigure } from './judge.ts';
+import { harnessBound, type Judgement, judgeFigure } from './judge.ts';
 import { type SettingDiff, settingDiffs } from './settingsDiff.ts';
 import type { Snapshot } from './snapshotFormat.ts';
 
@@ -50,8 +50,8 @@ function comparabilityNotes(oldSnap: Snapshot, newSnap: Snapshot): string[] {
     if ((snap as { upgradedFrom?: number }).upgradedFrom === 1) {
       notes.push(`${side} is a schemaVersion 1 snapshot: it recorded no per-suite settings, so they are not compared`);
     }
-    const rows = Object.values(snap.suites).flatMap((s) => s.rows as { harness?: { bottleneck?: string | null } }[]);
-    const bound = rows.filter((r) => r.harness?.bottleneck != null).length;
+    const rows = Object.values(snap.suites).flatMap((s) => s.rows as Record<string, unknown>[]);
+    const bound = rows.filter(harnessBound).length;
     if (bound > 0) {
       notes.push(
         `${side}: ${bound} of ${rows.length} rows were harness-bound (the machine, not Redis, set the pace): their latencies measure this machine`,
@@ -70,6 +70,8 @@ export interface CompareOptions {
   allowConfigDiff?: boolean;
   /** Judge single-run latencies and ops/s by the threshold alone. */
   judgeSingle?: boolean;
+  /** Judge the p99 of rows whose harness set the pace. */
+  judgeHarnessBound?: boolean;
 }
 
 const ORDER: Record<string, number> = { regressed: 0, improved: 1, '~': 2 };

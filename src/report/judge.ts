@@ -11,6 +11,12 @@
  *   one run has no spread to judge it by, unless `--judge-single` asks for the
  *   old rule (the change against the threshold alone).
  *
+ * A p99 of a row that was harness-bound on either side (over 1% of sends
+ * more than 5 ms late, or the harness on a whole core) is not judged either,
+ * unless `--judge-harness-bound`: it measures how busy the machine was. On
+ * this project's shared 2-core VM such rows' p99 moved by +744% and −96%
+ * between two runs of the same code five minutes apart.
+ *
  * A verdict is `regressed` or `improved` only when the change is significant
  * and beyond the threshold (verdict.ts).
  */
@@ -48,6 +54,8 @@ export interface JudgeOptions {
   threshold: number;
   alpha?: number;
   judgeSingle?: boolean;
+  /** Judge tail latencies of harness-bound rows too. */
+  judgeHarnessBound?: boolean;
 }
 
 /** A row's passes of a figure: its `repeats` when it has them, else its one value. */
@@ -121,6 +129,13 @@ function countInput(a: FigureCounts, b: FigureCounts): VerdictInput | null {
   return null;
 }
 
+/** The row, or any of its passes, was paced by the harness rather than by Redis or the source. */
+export function harnessBound(row: Row): boolean {
+  const passes = row.harnessBoundPasses;
+  if (typeof passes === 'number') return passes > 0;
+  return (row.harness as { bottleneck?: string | null } | undefined)?.bottleneck != null;
+}
+
 /** Both sides' intervals cover at least 95% (enough passes) and do not overlap. */
 function disjoint(a: Row, b: Row, metric: string): boolean {
   const sa = (a.summary as Record<string, FigureSummary> | undefined)?.[metric];
@@ -137,6 +152,9 @@ export function judgeFigure(rule: MetricRule, oldRow: Row, newRow: Row, options:
   const base = { old, new: now, unit, delta: null, interval: null, pValue: null } as const;
   if (old.value === null || now.value === null) return { ...base, verdict: null, reason: 'n/a', method: '' };
   if (rule.gates === false) return { ...base, verdict: null, reason: 'shown only (not gated)', method: '' };
+  if (rule.harnessSensitive && !options.judgeHarnessBound && (harnessBound(oldRow) || harnessBound(newRow))) {
+    return { ...base, verdict: null, reason: 'harness-bound: not judged', method: '' };
+  }
   const verdictOptions = { threshold: options.threshold, worse: rule.worse, alpha: options.alpha };
   let input: VerdictInput | null = null;
   if (old.passes > 1 && now.passes > 1) {

@@ -49,6 +49,8 @@ export interface ReadRunResult {
   /** Latency from the actual send: Redis's and the source's time, without the harness's lateness. */
   service: Histogram;
   byOutcome: Record<ReadOutcome, Histogram>;
+  /** From the actual send, the reads the source served (misses, uncached): the source's time without the harness's lateness. */
+  sourceServed: Histogram;
   counts: Record<ReadOutcome, number>;
   reads: number;
   /** Client-side hits over reads that asked Redis (hits, misses, fallbacks); null when none did (TTL 0). */
@@ -84,11 +86,13 @@ class RowRecorder {
     ReadOutcome,
     Histogram
   >;
+  readonly sourceServed = newLatencyHistogram();
   readonly counts: Record<ReadOutcome, number> = { hit: 0, miss: 0, uncached: 0, fallback: 0 };
 
   record(outcome: ReadOutcome, latencyMs: number, serviceMs: number): void {
     recordMs(this.all, latencyMs);
     recordMs(this.service, serviceMs);
+    if (outcome === 'miss' || outcome === 'uncached') recordMs(this.sourceServed, serviceMs);
     recordMs(this.byOutcome[outcome], latencyMs);
     this.counts[outcome]++;
   }
@@ -153,6 +157,7 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     all: row.all,
     service: row.service,
     byOutcome: row.byOutcome,
+    sourceServed: row.sourceServed,
     counts: row.counts,
     reads: row.reads,
     hitRatio: row.hitRatio,

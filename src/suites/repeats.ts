@@ -48,7 +48,10 @@ export function mergeRepeats(suite: Suite, passes: readonly { rows: readonly obj
   if (rest.length === 0) return first;
   const keyed = passes.map((pass) => keyedRows(suite, pass.rows));
   const template = keyed[0] as Map<string, Plain>;
-  const rows = [...template.keys()].map((key) => mergeRecords(keyed.map((k) => k.get(key))));
+  const rows = [...template.keys()].map((key) => {
+    const records = keyed.map((k) => k.get(key));
+    return { ...mergeRecords(records), harnessBoundPasses: records.filter(harnessBound).length };
+  });
   const section = mergeRecords(passes as unknown as Plain[], new Set(['rows']));
   return { ...section, rows, passes: passes.length };
 }
@@ -98,6 +101,12 @@ function mergeRecords(records: readonly (Plain | undefined)[], skip = new Set<st
     return s.median;
   };
   return { ...visit(template, []), repeats, summary };
+}
+
+/** A pass of a row whose harness, not Redis or the source, set the pace (metrics/harness.ts). */
+function harnessBound(record: Plain | undefined): boolean {
+  const harness = record?.harness;
+  return isPlain(harness) && harness.bottleneck != null;
 }
 
 function leaf(record: Plain | undefined, path: readonly string[]): number | null {

@@ -34,6 +34,11 @@ export interface MetricRule {
   counts?(row: Record<string, unknown>): FigureCounts | null;
   /** What the figure is, for compare's lines: `p99 ms`, `hit ratio`. */
   label?: string;
+  /**
+   * A tail latency, which a row whose harness set the pace (`harness.bottleneck`)
+   * measures the machine by: compare does not judge it when either side was.
+   */
+  harnessSensitive?: boolean;
 }
 
 /** The counts behind one figure of one row (exposure in seconds). */

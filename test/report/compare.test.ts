@@ -156,6 +156,37 @@ describe('compareSnapshots, repeated runs', () => {
     expect(text).toMatch(/\n1 regressed, 0 improved, \d+ unchanged \(~\)/);
   });
 
+  it('does not judge the p99 of a row whose harness set the pace on either side, unless asked', () => {
+    const bound = buildSnapshot((s) => {
+      withPasses(
+        sweepRow(s, 2000),
+        'p99Ms',
+        P99.map((v) => v * 3),
+      );
+      Object.assign(sweepRow(s, 2000), { harnessBoundPasses: 2 });
+    });
+    const c = compareSnapshots(repeated(1), bound, options);
+    expect(find(c, 'ttl=2s', 'p99Ms')).toMatchObject({ verdict: null, reason: 'harness-bound: not judged' });
+    expect(c.regressions).toBe(0);
+    expect(c.notes).toEqual([
+      'NEW: 1 of 6 rows were harness-bound (the machine, not Redis, set the pace): their latencies measure this machine',
+    ]);
+    const judged = compareSnapshots(repeated(1), bound, { ...options, judgeHarnessBound: true });
+    expect(find(judged, 'ttl=2s', 'p99Ms')?.verdict).toBe('regressed');
+    // A single run says so in its harness report.
+    const single = buildSnapshot((s) => {
+      sweepRow(s, 2000).harness = {
+        ...sweepRow(s, 2000).harness,
+        bottleneck: 'harness-bound: 3% of sends left over 5 ms late',
+      };
+    });
+    const one = compareSnapshots(buildSnapshot(), single, { ...options, judgeSingle: true });
+    expect(find(one, 'ttl=2s', 'p99Ms')?.reason).toBe('harness-bound: not judged');
+    expect(one.notes).toEqual([
+      'NEW: 1 of 6 rows were harness-bound (the machine, not Redis, set the pace): their latencies measure this machine',
+    ]);
+  });
+
   it('says ~ when the same configuration ran twice (passes interleaved), and when 3 passes cannot reach p < 0.05', () => {
     const other = [1.84, 1.79, 1.93, 1.88, 1.8];
     expect(compareSnapshots(repeated(1), repeated(1, other), options).regressions).toBe(0);

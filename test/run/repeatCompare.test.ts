@@ -82,7 +82,8 @@ describe('--repeat 5 and compare, on real runs', () => {
     expect(refused.code).toBe(2);
     const r = await compare(file('base'), file('slow'), '--allow-config-diff');
     expect(r.code).toBe(1);
-    expect(line(r.stdout, 'ttl=0 (no cache)', 'p99Ms')).toMatch(/^│ regressed /);
+    // Unless the machine was so busy that the row was harness-bound: then its p99 measured the machine, and says so.
+    expect(line(r.stdout, 'ttl=0 (no cache)', 'p99Ms')).toMatch(/^│ regressed |harness-bound: not judged/);
     expect(line(r.stdout, 'ttl=500ms', 'sourceP50Ms')).toMatch(/^│ regressed /);
     expect(r.stdout).toContain('setting ttl-sweep --source-latency: 1ms → 3ms');
   });
