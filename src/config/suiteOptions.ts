@@ -4,6 +4,7 @@
  * values are saved in the suite's settings. Part of the option table.
  */
 import { formatDuration, formatTtlList, MAX_RUN_MS, parseDuration, parseTtlList } from './duration.ts';
+import { type CacheSize, formatCacheSize, parseCacheSizes } from './memory.ts';
 import { option } from './option.ts';
 import {
   formatDistribution,
@@ -202,5 +203,17 @@ export const SUITE_OPTIONS = [
     default: 0,
     help: 'spread each TTL by up to +/-PCT',
     example: '10%',
+  }),
+  option({
+    ...suite,
+    key: 'cacheSizes',
+    flag: 'cache-sizes',
+    type: 'string',
+    metavar: 'LIST',
+    parse: parseCacheSizes,
+    format: (sizes: CacheSize[]) => sizes.map(formatCacheSize).join(','),
+    default: undefined,
+    help: "capacity: cache sizes, as shares of the key space's bytes (measured with MEMORY USAGE) or sizes",
+    example: '5%,20%,1mb',
   }),
 ] as const;
