@@ -59,13 +59,16 @@ export function formatBytes(bytes: number): string {
 /** 1.3 MB, 412 kB: a measured size for a table (binary units, one decimal under 10). */
 export function showBytes(bytes: number | null): string {
   if (bytes === null || !Number.isFinite(bytes)) return '—';
-  const [size, unit] = bytes >= 1024 ** 3 ? [1024 ** 3, 'GiB'] : bytes >= 1024 ** 2 ? [1024 ** 2, 'MiB'] : [1024, 'KiB'];
+  const [size, unit] =
+    bytes >= 1024 ** 3 ? [1024 ** 3, 'GiB'] : bytes >= 1024 ** 2 ? [1024 ** 2, 'MiB'] : [1024, 'KiB'];
   const value = bytes / size;
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
 }
 
 export function parsePolicy(label: string, raw: string): MaxmemoryPolicy {
-  return MAXMEMORY_POLICIES.find((p) => p === raw.trim()) ?? fail(label, raw, `one of ${MAXMEMORY_POLICIES.join(', ')}`);
+  return (
+    MAXMEMORY_POLICIES.find((p) => p === raw.trim()) ?? fail(label, raw, `one of ${MAXMEMORY_POLICIES.join(', ')}`)
+  );
 }
 
 /** One cache size of the capacity suite: a share of the key space's bytes, or bytes. */

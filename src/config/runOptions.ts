@@ -79,7 +79,7 @@ export const RUN_OPTIONS = [
     default: undefined as number | undefined,
     scope: 'run',
     workload: true,
-    help: "keys the throwaway redis-server samples per eviction (1 to 64): more is closer to true LRU/LFU",
+    help: 'keys the throwaway redis-server samples per eviction (1 to 64): more is closer to true LRU/LFU',
     defaultText: "10 on the throwaway server (Redis's own default is 5)",
     example: '5',
   }),

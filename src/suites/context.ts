@@ -33,7 +33,7 @@ export interface Lab {
   /** One measured row, under a progress bar, stopping when the run is. */
   measureRow(
     label: string,
-    settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>,
+    settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts' | 'serverMemory' | 'countKeys'>,
   ): Promise<ReadRunResult>;
   /** A bare GET on the read connection, with no timeout machinery: the floor of a hit. */
   rawGet(key: string): Promise<string | null>;

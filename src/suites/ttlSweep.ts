@@ -10,19 +10,30 @@ import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/forma
 import type { HarnessReport } from '../metrics/harness.ts';
 import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
-import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { type PredictionBasis, predictionNotes, predictRow } from './rowPrediction.ts';
+import {
+  deriveWarmup,
+  loadReport,
+  type MemoryFields,
+  memoryFields,
+  ROW_OPTIONS,
+  rowDurationMs,
+  rowService,
+} from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
-import { harnessNotes, ttlCell } from './tableKit.ts';
+import { capacityNotes, harnessNotes, ttlCell } from './tableKit.ts';
 
-export interface TtlSweepRow {
+export type { PredictionBasis };
+
+export interface TtlSweepRow extends MemoryFields {
   ttlMs: TtlMs;
   /** The TTL in the scenario's production units (ttlMs × speedup). */
   productionTtlMs: TtlMs;
   reads: number;
   hitRatio: number | null;
   predictedHitRatio: number | null;
+  predictionBasis: PredictionBasis;
   serverHitRatio: number | null;
   /** Latency from the intended send time (what a user sees). */
   p50Ms: number;
@@ -34,7 +45,7 @@ export interface TtlSweepRow {
   service: { p50Ms: number; p99Ms: number };
   readsPerSec: number;
   sourceReadsPerSec: number;
-  predictedSourceReadsPerSec: number;
+  predictedSourceReadsPerSec: number | null;
   /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
   loadMs: number | null;
   load: ReturnType<typeof loadReport>;
@@ -101,16 +112,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     window: { warmupMs, durationMs },
     rng,
   });
-  // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
-  const model = {
-    probabilities: sampler.probabilities,
-    rate: 'rate' in load ? load.rate : run.driver.achievedRate,
-    ttlMs,
-    sliding: settings.slidingTtl,
-    windowMs: { warmupMs, durationMs },
-    // Δ as this row measured it: reads that land during a load miss too.
-    loadMs: run.loadMs ?? undefined,
-  };
+  const memory = memoryFields(run);
+  const predicted = predictRow(run, memory, { sampler, rng: rng.fork('prediction'), ttlMs, settings: ctx.settings });
   const latency = summarize(run.all);
   const service99 = summarize(run.service);
   return {
@@ -118,7 +121,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
     reads: run.reads,
     hitRatio: ttlMs === 0 ? null : run.hitRatio,
-    predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
+    predictedHitRatio: ttlMs === 0 ? null : predicted.hitRatio,
+    predictionBasis: predicted.basis,
     serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
     p50Ms: latency.p50Ms,
     p95Ms: latency.p95Ms,
@@ -128,12 +132,13 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
     readsPerSec: run.driver.achievedRate,
     sourceReadsPerSec: run.sourceReadsPerSec,
-    predictedSourceReadsPerSec: predictSourceReadsPerSec(model),
+    predictedSourceReadsPerSec: predicted.sourceReadsPerSec,
     loadMs: run.loadMs,
     load: loadReport(run),
     redisErrors: run.cache.redisErrors,
     harness: run.harness,
     histogram: encodeHistogram(run.all),
+    ...memory,
   };
 }
 
@@ -161,7 +166,8 @@ function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
     if (r.redisErrors > 0)
       notes.push(`${at}: ${fmtCount(r.redisErrors)} Redis errors, those reads were served by the source`);
   }
-  return [...notes, ...harnessNotes(rows, (i) => `TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`)];
+  const label = (i: number) => `TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`;
+  return [...notes, ...capacityNotes(rows, label), ...predictionNotes(rows, label), ...harnessNotes(rows, label)];
 }
 
 function sweepTable(section: TtlSweepResult, view: TableView): TableData {
