@@ -26,11 +26,11 @@ export function applyRerun(request: BenchRequest, recorded: RecordedRun, file: s
     }
     pinned[name] = readRecordedSettings(settings, `${file}: ${name}`);
   }
-  const { scenario, scenarioDescription, redis: _redis, ...run } = recorded.config;
+  const { scenario, scenarioDescription, redis: _redis, redisServer: _server, ...run } = recorded.config;
   pinned[RUN] = readRecordedSettings(run, `${file}: config`);
   const suites = request.suitesGiven
     ? request.suites
-    : request.suites.filter((name) => recorded.suitesRun.includes(name));
+    : request.known.filter((name) => recorded.suitesRun.includes(name));
   return {
     ...request,
     pinned,

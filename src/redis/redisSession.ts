@@ -25,6 +25,8 @@ export interface RedisSession {
   /** Where Redis is, password redacted; "throwaway redis-server on :PORT" when started here. */
   display: string;
   throwaway: boolean;
+  /** The throwaway server's memory settings as started (CONFIG SET may change maxmemory later); undefined for a user's Redis. */
+  throwawayMemory: ThrowawayMemory | undefined;
   prefix: string;
   server: { version: string; mode: string };
   /** A connection of its own for the measured reads and writes, with the bounded wait (see guardedConnection.ts). */
@@ -55,13 +57,28 @@ export interface RedisSession {
   close(): Promise<{ removedKeys: number; error?: string }>;
 }
 
-/** `serverArgs`: extra redis-server arguments for a throwaway server (maxmemory and its policy). */
+/** How a throwaway server is started: its memory limit, eviction policy and LRU/LFU sample size. */
+export interface ThrowawayMemory {
+  /** 0: no limit (Redis's default). */
+  maxmemoryBytes: number;
+  maxmemoryPolicy: string;
+  /** Redis's default is 5. */
+  maxmemorySamples: number;
+}
+
+const REDIS_DEFAULTS: ThrowawayMemory = { maxmemoryBytes: 0, maxmemoryPolicy: 'noeviction', maxmemorySamples: 5 };
+
+/** `memory`: how to start a throwaway server (Redis's defaults when omitted); ignored for a user's URL. */
 export async function openRedisSession(
   target: RedisTarget,
   options: ConnectOptions = {},
-  serverArgs: string[] = [],
+  memory: ThrowawayMemory = REDIS_DEFAULTS,
 ): Promise<RedisSession> {
-  const started = target.kind === 'throwaway' ? await startRedisServer({ args: serverArgs }) : undefined;
+  const args = [
+    ...['--maxmemory', String(memory.maxmemoryBytes), '--maxmemory-policy', memory.maxmemoryPolicy],
+    ...['--maxmemory-samples', String(memory.maxmemorySamples)],
+  ];
+  const started = target.kind === 'throwaway' ? await startRedisServer({ args }) : undefined;
   const urlTarget = started ? parseRedisUrl(started.url, '--redis-url') : (target as RedisUrlTarget);
   const { client, reads } = await connectBoth(urlTarget, options, started);
   const clients: RedisClient[] = [client];
@@ -73,6 +90,7 @@ export async function openRedisSession(
     client,
     display: started ? `throwaway redis-server on 127.0.0.1:${started.port}` : urlTarget.display,
     throwaway: started !== undefined,
+    throwawayMemory: started ? memory : undefined,
     prefix,
     server,
     reads,

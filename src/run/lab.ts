@@ -80,5 +80,10 @@ export function createLab(
     rawGet(key: string) {
       return session.store.rawGet(key);
     },
+    throwaway: session.throwawayMemory,
+    memoryStats: () => session.memoryStats(),
+    memoryUsage: (prefix, sample) => session.memoryUsage(prefix, sample),
+    deleteKeys: (prefix) => session.deleteKeys(prefix),
+    setMaxmemory: (bytes) => session.setMaxmemory(bytes),
   };
 }

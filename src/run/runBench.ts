@@ -6,13 +6,16 @@
  */
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
+import { formatBytes } from '../config/memory.ts';
+import { displayName } from '../config/option.ts';
 import type { Settings } from '../config/options.ts';
+import { specOf } from '../config/options.ts';
 import { resolveRedisTarget } from '../config/redisTarget.ts';
 import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
-import { InterruptedError } from '../errors.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
+import { openRedisSession, type RedisSession, type ThrowawayMemory } from '../redis/redisSession.ts';
 import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
@@ -61,17 +64,24 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
+  const target = resolveRedisTarget(run.redisUrl, io.env);
+  const memory = throwawayMemory(run, plan, target.kind === 'throwaway');
   await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
-  const session = await openRedisSession(resolveRedisTarget(run.redisUrl, io.env), {
-    commandTimeoutMs: run.redisTimeoutMs,
-    onError: () => {
-      account.connectionErrors++;
+  const session = await openRedisSession(
+    target,
+    {
+      commandTimeoutMs: run.redisTimeoutMs,
+      onError: () => {
+        account.connectionErrors++;
+      },
     },
-  });
+    memory,
+  );
   const driver = new SqliteDriver();
   try {
     say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
+    if (session.throwawayMemory) say(`redis: ${describeMemory(session.throwawayMemory)}`);
     const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
     const seeded = await driver.seed(rows, run.seed ?? 1);
     say(
@@ -121,12 +131,56 @@ function buildSnapshot({ request, run, session, driver, account, sections, start
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
       redis: session.display,
+      ...(session.throwawayMemory ? { redisServer: session.throwawayMemory } : {}),
       ...recordRunSettings(run),
     },
     errors,
     suitesRun: request.suites.filter((name) => sections[name] !== undefined),
     suites: sections,
   };
+}
+
+/** Redis's own default; the throwaway server samples more, to come closer to true LRU (and LFU). */
+const THROWAWAY_SAMPLES = 10;
+
+/**
+ * How the throwaway server is started. On a Redis the user named, memory
+ * flags and throwaway-only suites are refused before anything connects: the
+ * harness never reconfigures a user's server (no CONFIG SET).
+ */
+function throwawayMemory(run: Settings, plan: Plan, throwaway: boolean): ThrowawayMemory {
+  const given = (['maxmemoryBytes', 'maxmemoryPolicy', 'maxmemorySamples'] as const).filter(
+    (key) => run[key] !== undefined,
+  );
+  if (!throwaway) {
+    const flags = given.map((key) => displayName(specOf(key)));
+    if (flags.length > 0) {
+      throw new UsageError(
+        `${flags.join(', ')} ${flags.length === 1 ? 'sets' : 'set'} the throwaway redis-server, but a Redis was named (--redis-url or REDIS_*): the harness never reconfigures your server; set maxmemory on it yourself, or run without a Redis URL`,
+      );
+    }
+    const only = plan.find(({ suite }) => suite.throwawayOnly !== undefined)?.suite;
+    if (only) {
+      throw new UsageError(
+        `suite ${only.name} runs only on a throwaway redis-server (${only.throwawayOnly}), but a Redis was named (--redis-url or REDIS_*): run it without a Redis URL`,
+      );
+    }
+  }
+  return {
+    maxmemoryBytes: run.maxmemoryBytes ?? 0,
+    // Redis's default, noeviction, fails the cache's SETs once memory is full.
+    maxmemoryPolicy: run.maxmemoryPolicy ?? 'allkeys-lru',
+    maxmemorySamples: run.maxmemorySamples ?? THROWAWAY_SAMPLES,
+  };
+}
+
+function describeMemory(memory: ThrowawayMemory): string {
+  const limit = memory.maxmemoryBytes === 0 ? 'no maxmemory' : `maxmemory ${formatBytes(memory.maxmemoryBytes)}`;
+  const samples =
+    memory.maxmemorySamples === THROWAWAY_SAMPLES
+      ? `maxmemory-samples ${THROWAWAY_SAMPLES} (Redis's default is 5; more samples come closer to true LRU)`
+      : `maxmemory-samples ${memory.maxmemorySamples}`;
+  return `${limit}, ${memory.maxmemoryPolicy}, ${samples}`;
 }
 
 /** Rows the source needs for a suite: its key space, or its hot keys. */
