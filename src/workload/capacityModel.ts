@@ -104,3 +104,26 @@ function poissonRequests(input: EvictionInput, spanMs: number, rng: Rng): Reques
     uniqueKeys: input.probabilities.length,
   };
 }
+
+/**
+ * The fewest entries whose predicted hit ratio reaches `target` (bisection
+ * over whole entries: the hit ratio grows with the capacity), or null when
+ * even the whole key space (`keys`) falls short.
+ */
+export function entriesFor(target: number, hitRatioAt: (entries: number) => number, keys: number): number | null {
+  if (hitRatioAt(keys) < target) return null;
+  let low = 0; // below target (or 0)
+  let high = keys; // reaches it
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (hitRatioAt(mid) >= target) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/** The hit ratio the eviction model predicts at `entries`, the rest of the row as `input`; null when it has none. */
+export function predictedHitRatioAt(input: Omit<EvictionInput, 'capacity'>, entries: number): number | null {
+  const prediction = predictUnderEviction({ ...input, capacity: entries });
+  return prediction.basis === 'unavailable' ? null : prediction.hitRatio;
+}
