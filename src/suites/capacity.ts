@@ -103,7 +103,13 @@ async function runCapacity(ctx: SuiteContext): Promise<CapacityResult> {
   return { rows, sizing };
 }
 
-/** Bytes per entry by MEMORY USAGE on a sample of the unbounded row's entries, then Redis's baseline without them. */
+/**
+ * Bytes per entry by MEMORY USAGE on a sample of the unbounded row's
+ * entries, then Redis's baseline without them: used_memory once they are
+ * removed, which keeps the key table they grew and the clients' buffers of a
+ * loaded run. (Measured before the row instead, the baseline left a 10% size
+ * no room at all: every SET failed with OOM.)
+ */
 async function measureEntries(ctx: SuiteContext, prefix: string): Promise<EntryMeasurement> {
   const sizes = await ctx.lab.memoryUsage(prefix, SAMPLE);
   if (sizes.length === 0) throw new Error(`capacity: no entries under ${prefix} to measure (did every read fail?)`);

@@ -74,15 +74,20 @@ describe('a throwaway server with a small maxmemory', () => {
 
 describe('the capacity suite', () => {
   /*
-   * 3,000 keys read at 1,500/s: the derived warm-up (the key space read
-   * twice, 4 s) fills the cache, so LRU is in its steady state, and 6,000
-   * measured reads put the binomial spread of the hit ratio near 0.0065, a
-   * sixth of the 0.04 tolerance.
+   * 30,000 keys read at 2,000/s, 10% of their bytes: about 3,000 entries,
+   * ~550 kB. A cache that small beside Redis's own ~1 MB is what a test can
+   * afford, and it must still dwarf the clients' buffers, which count toward
+   * maxmemory: when a loaded machine delays Redis, the queued commands grow
+   * them and Redis evicts entries to make room (3,000 keys, ~50 kB of cache:
+   * 0.05 to 0.13 apart on this machine; 30,000: 0.01). The 4 s warm-up
+   * fills the cache (about 3,000 distinct keys missed), after which LRU
+   * holds the last C distinct keys read: its steady state. 8,000 measured
+   * reads put the binomial spread of the hit ratio near 0.0055.
    */
   it("measures Redis's LRU within 0.04 of Che's approximation at Zipf 0.9 with 10% of the key space", async () => {
     const outcome = await bench([
       'capacity',
-      ...['--keys', '3000', '--dist', 'zipf:0.9', '--rate', '1500', '--duration', '4s'],
+      ...['--keys', '30000', '--dist', 'zipf:0.9', '--rate', '2000', '--warmup', '4s', '--duration', '4s'],
       ...['--cache-sizes', '10%', '--timer', 'spin'],
     ]);
     const section = outcome.snapshot.suites.capacity as unknown as CapacityResult;
@@ -94,9 +99,12 @@ describe('the capacity suite', () => {
     if (!sizing) throw new Error('no sizing');
     // maxmemory was set for the row (CONFIG SET on the throwaway server): the baseline plus 10% of the key space.
     expect(tenth.maxmemoryBytes).toBe(sizing.baselineBytes + Math.round(0.1 * sizing.keySpaceBytes));
-    expect(tenth.residentKeys).toBeGreaterThan(0.06 * 3000);
-    expect(tenth.residentKeys).toBeLessThan(0.16 * 3000);
-    expect(Math.abs((tenth.hitRatio as number) - (tenth.predictedHitRatio as number))).toBeLessThan(0.04);
+    // About a tenth of the keys fit: MEMORY USAGE per entry is not exactly what an entry adds to used_memory.
+    expect(tenth.residentKeys).toBeGreaterThan(0.05 * 30_000);
+    expect(tenth.residentKeys).toBeLessThan(0.2 * 30_000);
+    const { hitRatio, predictedHitRatio, residentKeys, evictedKeys, redisErrors, harness } = tenth;
+    const seen = JSON.stringify({ hitRatio, predictedHitRatio, residentKeys, evictedKeys, redisErrors, harness });
+    expect(Math.abs((hitRatio as number) - (predictedHitRatio as number)), seen).toBeLessThan(0.04);
     expect(sizing.bytesPerEntry).toBeGreaterThan(50);
     expect(sizing.predictedBytes).toBeGreaterThan(0);
     expect(outcome.stdout).toMatch(/memory for 90% of the unbounded hit ratio/);
@@ -120,7 +128,7 @@ describe('a Redis the user named (here a throwaway server this test started, pas
     const result = await runCli(['capacity', '--redis-url', user.url, '--no-save'], { killAfterMs: 90_000 });
     expect(result.code).toBe(2);
     expect(errorLines(result.stderr)).toEqual([
-      expect.stringMatching(/^suite capacity runs only on a throwaway redis-server \(it sets maxmemory per row/),
+      expect.stringMatching(/^error: suite capacity runs only on a throwaway redis-server \(it sets maxmemory per row/),
     ]);
     expect(result.stderr).not.toMatch(STACK_LINE);
   }, 120_000);
