@@ -134,13 +134,8 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
   const { service, source, sampler } = settings;
   const row = new RowRecorder();
   const probe = new HarnessProbe(source);
-  let start: WindowStart = {
-    cache: { ...service.counters },
-    sourceReads: 0,
-    sourceWrites: 0,
-    server: null,
-    memory: null,
-  };
+  const empty = { sourceReads: 0, sourceWrites: 0, server: null, memory: null };
+  let start: WindowStart = { cache: { ...service.counters }, ...empty };
   const driver = await offerLoad(settings, {
     signal: settings.signal,
     onProgress: settings.onProgress,
