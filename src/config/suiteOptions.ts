@@ -125,7 +125,8 @@ export const SUITE_OPTIONS = [
     flag: 'warmup',
     default: undefined as number | undefined,
     help: 'unmeasured warm-up per row',
-    defaultText: "the suite's longest finite TTL, at least 500ms, the same for every row",
+    defaultText:
+      "the suite's longest finite TTL, at least 500ms, the same for every row (capacity: at least the time to read the key space twice, up to 60s, so the cache fills)",
     example: '2s',
   }),
   option({
