@@ -4,10 +4,6 @@
  * keys predicts Redis's sampled LRU within 0.04 (Zipf 0.9, 10% of the keys
  * fit); the capacity suite and the memory flags refuse a server the user
  * named; and on such a server nothing is reconfigured (INFO commandstats).
- *
- * The measured rows run with `--timer spin`: on a machine shared by other
- * runs the timer thread's wake-ups come late under load, and a late driver
- * is what would move a hit ratio, not Redis.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +43,7 @@ describe('a throwaway server with a small maxmemory', () => {
     const outcome = await bench([
       'ttl-sweep',
       ...['--ttl', 'none', '--keys', '20000', '--dist', 'uniform', '--rate', '1500'],
-      ...['--warmup', '3s', '--duration', '2s', '--maxmemory', '1300kb', '--timer', 'spin'],
+      ...['--warmup', '3s', '--duration', '2s', '--maxmemory', '1300kb'],
     ]);
     const [row] = (outcome.snapshot.suites['ttl-sweep']?.rows ?? []) as TtlSweepRow[];
     if (!row) throw new Error('no row');
@@ -88,7 +84,7 @@ describe('the capacity suite', () => {
     const outcome = await bench([
       'capacity',
       ...['--keys', '30000', '--dist', 'zipf:0.9', '--rate', '2000', '--warmup', '4s', '--duration', '4s'],
-      ...['--cache-sizes', '10%', '--timer', 'spin'],
+      ...['--cache-sizes', '10%'],
     ]);
     const section = outcome.snapshot.suites.capacity as unknown as CapacityResult;
     const [unbounded, tenth] = section.rows;
