@@ -72,7 +72,17 @@ function candidate(input: AnswerInput, ttlMs: TtlMs, invalidation: Invalidation)
     hitRatio,
     sourceReadsPerSec: perProduction(sourceReadsPerSec, k),
     p99Ms: p99(input.freshnessRows, ttlMs, sweep, fresh, at, invalidation),
-    ...staleness({ ttlMs, prodTtl, invalidation, fresh, at, predicted, model, k }),
+    ...staleness({
+      ttlMs,
+      prodTtl,
+      invalidation,
+      fresh,
+      at,
+      predicted,
+      model,
+      k,
+      raceMeasured: input.model?.raceMs !== undefined,
+    }),
   };
 }
 
@@ -151,6 +161,7 @@ interface StaleSources {
   predicted: ReturnType<typeof predict>;
   model: (value: number | null, what: string) => Figure;
   k: number;
+  raceMeasured: boolean;
 }
 
 function staleness(s: StaleSources): Pick<Candidate, 'staleReadRatio' | 'maxStaleAgeMs'> {
@@ -168,7 +179,10 @@ function staleness(s: StaleSources): Pick<Candidate, 'staleReadRatio' | 'maxStal
     };
   }
   const ratio = s.predicted?.staleReadRatio ?? null;
-  const what = s.invalidation === 'ttl' ? 'stale hits' : 'reader–writer race (first order in μδ)';
+  const what =
+    s.invalidation === 'ttl'
+      ? 'stale hits'
+      : `reader–writer race (first order in μδ${s.raceMeasured ? '' : ', δ bounded by the load time Δ'})`;
   // A stale entry lives until it expires: at most the TTL; without expiry until the key's next write.
   const age = ratio === 0 ? 0 : s.prodTtl;
   return {
@@ -189,7 +203,8 @@ function predict(model: AnswerModel | null, ttlMs: TtlMs, invalidation: Invalida
     writeRate: model.writeRate,
     invalidation,
     loadMs: loadMs ?? undefined,
-    raceMs: model.raceMs,
+    // Not measured (freshness did not run): δ is part of the load, so the whole load time Δ bounds it.
+    raceMs: model.raceMs ?? loadMs ?? undefined,
   });
 }
 

@@ -99,7 +99,9 @@ describe('none binding', () => {
   });
 
   it('breaks a tie in source load on p99', () => {
-    const rows = FRESH.map((r) => (r.invalidation === 'delete' && r.ttlMs === 2000 ? { ...r, sourceReadsPerSec: 620 } : r));
+    const rows = FRESH.map((r) =>
+      r.invalidation === 'delete' && r.ttlMs === 2000 ? { ...r, sourceReadsPerSec: 620 } : r,
+    );
     const a = recommended({}, { freshnessRows: rows });
     expect(a.invalidation).toBe('write-through');
     expect(a.runnerUp?.lostBecause).toContain('higher p99: 1.60 ms vs 1.55');
