@@ -63,7 +63,7 @@ function figures(a: Recommendation): string {
 export function answerLines(a: Answer): string[] {
   if (!a.recommended) return [`The answer: no TTL qualifies. ${a.reason}.`];
   const runner = a.runnerUp
-    ? ` Runner-up: ${answerTarget(a.runnerUp)}, which lost on ${a.runnerUp.lostBecause}.`
+    ? ` Runner-up: ${answerTarget(a.runnerUp)}, which lost: ${a.runnerUp.lostBecause}.`
     : ' There was no other candidate.';
   const st = a.constraints.maxSourceRate.stampede;
   const stampede = st

@@ -38,23 +38,26 @@ async function bench(args: string[]) {
 }
 
 /*
- * Small and short, yet with a clear winner: at 200 writes/s over 500 keys a
- * 2 s TTL-only cache is several percent stale, so only an invalidating
- * strategy qualifies, and no expiry with write-through keeps every key
+ * Small and short, yet with a clear winner, so that noise cannot flip it: at
+ * 10 writes/s on the hot keys a TTL-only cache is a few percent stale (over
+ * the default 1% budget), while the reader–writer race of delete and
+ * write-through stays near 0.02% (μδ on the hottest key is about 0.1%), far
+ * inside it; among those, no expiry with write-through keeps every key
  * resident (steady-state source load ~0, predicted from the seeded
- * popularity, so the same in both runs).
+ * popularity). At 200 writes/s over 500 keys the races sat at 1% and the
+ * answer did flip between runs.
  */
 const ARGS = [
   'ttl-sweep',
   'freshness',
   '--keys',
-  '500',
+  '2000',
   '--ttl',
-  '500ms,2s,none',
+  '1s,none',
   '--rate',
   '800',
   '--write-rate',
-  '200',
+  '10',
   '--duration',
   '1s',
   '--seed',
@@ -69,7 +72,7 @@ describe('the answer of a real run', () => {
     if (!a?.recommended || !b?.recommended) throw new Error(`expected answers, got ${a?.reason} / ${b?.reason}`);
     expect([b.ttlMs, b.invalidation]).toEqual([a.ttlMs, a.invalidation]);
     expect(b.basis).toEqual(a.basis);
-    expect(a.invalidation).not.toBe('ttl');
+    expect([a.ttlMs, a.invalidation]).toEqual([null, 'write-through']);
     expect(a.staleReadRatio).toBeLessThanOrEqual(0.01);
     expect(a.constraints.maxStalePct).toEqual({ value: 1, given: false });
     // Printed last, after the tables and the total time.
