@@ -41,12 +41,18 @@ function limitOf(input: AnswerInput, c: ConstraintName): number | null {
   return value === null ? null : c === 'maxStalePct' ? value / 100 : value;
 }
 
+/** The figure a constraint is judged on: a small sample's 95% upper bound, else the figure itself. */
+function judged(c: Candidate, name: ConstraintName): number | null {
+  const figure = c[RULES[name].figure];
+  return figure.upper ?? figure.value;
+}
+
 /** The constraints a candidate breaks; an unknown figure (null) breaks a limit it cannot be shown to meet. */
 export function broken(input: AnswerInput, c: Candidate): ConstraintName[] {
   return CONSTRAINTS.filter((name) => {
     const limit = limitOf(input, name);
     if (limit === null) return false;
-    const value = c[RULES[name].figure].value;
+    const value = judged(c, name);
     return value === null || value > limit + 1e-12;
   });
 }
@@ -58,11 +64,14 @@ const label = answerTarget;
 
 function why(input: AnswerInput, c: Candidate): string {
   const reasons = broken(input, c).map((name) => {
-    const v = c[RULES[name].figure].value;
+    const v = judged(c, name);
     const limit = limitOf(input, name) as number;
+    const { upper, value } = c[RULES[name].figure];
+    const small =
+      upper !== undefined && value !== null ? ` (95% upper bound; measured ${RULES[name].show(value)})` : '';
     return v === null
       ? `${RULES[name].figure} unknown (${RULES[name].flag} ${RULES[name].show(limit)})`
-      : `${RULES[name].show(v)} over ${RULES[name].flag} ${RULES[name].show(limit)}`;
+      : `${RULES[name].show(v)}${small} over ${RULES[name].flag} ${RULES[name].show(limit)}`;
   });
   if (needsInvalidation(c)) reasons.unshift('no expiry needs an invalidation strategy');
   return reasons.join('; ');
@@ -165,9 +174,9 @@ export function bindings(input: AnswerInput, all: Candidate[]): Binding[] {
 
 function binding(input: AnswerInput, name: ConstraintName, limit: number, pool: Candidate[], alone: boolean): Binding {
   const rule = RULES[name];
-  const known = pool.filter((c) => c[rule.figure].value !== null);
-  const closest = known.sort((a, b) => num(a[rule.figure].value) - num(b[rule.figure].value))[0];
-  const needed = closest ? closest[rule.figure].value : null;
+  const known = pool.filter((c) => judged(c, name) !== null);
+  const closest = known.sort((a, b) => num(judged(a, name)) - num(judged(b, name)))[0];
+  const needed = closest ? judged(closest, name) : null;
   const shown = (v: number) => (name === 'maxStalePct' ? fmtPct(v) : rule.show(v));
   const limitText = name === 'maxStalePct' ? `${input.constraints.maxStalePct.value}%` : rule.show(limit);
   const relax =

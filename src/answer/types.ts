@@ -14,6 +14,8 @@ export interface Figure {
   value: number | null;
   mark: Mark;
   from: string;
+  /** The 95% upper bound when a measured ratio rests on a small sample: the constraint is judged on it. */
+  upper?: number;
 }
 
 export const FIGURES = ['hitRatio', 'sourceReadsPerSec', 'p99Ms', 'staleReadRatio', 'maxStaleAgeMs'] as const;

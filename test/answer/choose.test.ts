@@ -138,6 +138,20 @@ describe('each constraint binding on its own', () => {
     expect(b?.relax).toContain('--max-stale 0.01%');
   });
 
+  it('--max-stale: a small sample is judged on its 95% upper bound, so 0 stale of a few reads proves nothing', () => {
+    // A row whose cache failed (hit ratio 0) has no stale reads, yet 0 of ~2,000 reads bounds the ratio only by 0.18%.
+    const broken = {
+      ...fresh('ttl', 2000, { hit: 0, src: 1900, stale: 0, age: 0, p99: 2000 }),
+      staleReadRatioInterval: { lower: 0, upper: 0.0018 },
+    } as FreshnessRow;
+    const rows = FRESH.map((r) => (r.invalidation === 'ttl' && r.ttlMs === 2000 ? broken : r));
+    const answer = computeAnswer(input({ maxStalePct: 0.005 }, { freshnessRows: rows }));
+    expect(answer.recommended).toBe(false);
+    if (!answer.recommended) expect(answer.binding[0]?.needed).toBeCloseTo(0.01, 10);
+    const a = recommended({ maxStalePct: 0.2 }, { freshnessRows: rows });
+    expect(a.ttlMs === 2000 && a.invalidation === 'ttl').toBe(false);
+  });
+
   it('a constraint that binds changes the answer before it empties it', () => {
     // Under 1.52 ms only TTL-only at 2 s (1.5 ms) is fast enough, and it is 3% stale: each binds alone.
     expect(bindingOf({ maxP99Ms: 1.52 }).map((b) => b.constraint)).toEqual(['maxStalePct', 'maxP99Ms']);
