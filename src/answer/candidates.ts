@@ -35,6 +35,8 @@ export interface AnswerInput {
   stampedeRows: readonly StampedeRow[];
   model: AnswerModel | null;
   constraints: { maxStalePct: Limit; maxStaleAgeMs: Limit; maxSourceRate: Limit; maxP99Ms: Limit };
+  /** Said with the reason, e.g. that the run was degraded and its figures may not be representative. */
+  caveat?: string;
 }
 
 /**
@@ -181,7 +183,7 @@ function staleness(s: StaleSources): Pick<Candidate, 'staleReadRatio' | 'maxStal
         // Under 30 stale reads the ratio carries its interval: 0 of 1,600 reads does not show a 0.01% budget is met.
         ...(s.fresh.staleReadRatioInterval ? { upper: s.fresh.staleReadRatioInterval.upper } : {}),
       },
-      maxStaleAgeMs: { value: age, mark: 'measured', from },
+      maxStaleAgeMs: foreverAge(s, age) ?? { value: age, mark: 'measured', from },
     };
   }
   const ratio = s.predicted?.staleReadRatio ?? null;
@@ -194,6 +196,21 @@ function staleness(s: StaleSources): Pick<Candidate, 'staleReadRatio' | 'maxStal
   return {
     staleReadRatio: s.model(ratio, what),
     maxStaleAgeMs: s.model(age, age === null ? 'age: unbounded without expiry' : 'age: at most the TTL'),
+  };
+}
+
+/**
+ * Without expiry a stale entry stays until its key's next write, which for a
+ * rarely written key is any time at all: a short window's largest age says
+ * nothing about the tail, so the age is unbounded once anything was stale.
+ */
+function foreverAge(s: StaleSources, measuredAge: number | null): Figure | undefined {
+  if (s.ttlMs !== null || (measuredAge === 0 && !((s.predicted?.staleReadRatio ?? 0) > 0))) return undefined;
+  const seen = measuredAge === null ? '' : ` (the window saw ${measuredAge} ms)`;
+  return {
+    value: null,
+    mark: 'predicted',
+    from: `unbounded without expiry: a stale entry stays until its key's next write${seen}`,
   };
 }
 

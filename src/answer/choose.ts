@@ -84,6 +84,11 @@ const rank = (a: Candidate, b: Candidate) =>
   num(a.staleReadRatio.value) - num(b.staleReadRatio.value);
 
 export function computeAnswer(input: AnswerInput): Answer {
+  const answer = chooseAnswer(input);
+  return input.caveat ? { ...answer, reason: `${answer.reason} (${input.caveat})` } : answer;
+}
+
+function chooseAnswer(input: AnswerInput): Answer {
   const all = candidates(input);
   if (all.length === 0) {
     return {

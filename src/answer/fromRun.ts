@@ -25,6 +25,8 @@ export interface FinishedRun {
   given(key: OptionKey): boolean;
   /** The freshness suite's settings as this run resolved them (production units), whether it ran or not: its write rate. */
   freshnessSettings: Settings;
+  /** Redis errors the reads survived: their rows measured the fallback, not the cache. */
+  redisErrors?: number;
 }
 
 const rowsOf = <T>(section: Section | undefined) => (section?.rows ?? []) as T[];
@@ -41,6 +43,11 @@ export function answerFor(finished: FinishedRun): Answer {
     freshnessRows: rowsOf<FreshnessRow>(sections.freshness),
     stampedeRows: rowsOf<StampedeRow>(sections.stampede),
     model: modelFor(finished),
+    ...(finished.redisErrors
+      ? {
+          caveat: `caution: the run was degraded, ${finished.redisErrors} Redis errors; rows that fell back measured the source`,
+        }
+      : {}),
     constraints: {
       maxStalePct: limit('maxStalePct'),
       maxStaleAgeMs: limit('maxStaleAgeMs'),

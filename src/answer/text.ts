@@ -61,7 +61,7 @@ function figures(a: Recommendation): string {
 
 /** The paragraph, then one line naming where each figure came from. */
 export function answerLines(a: Answer): string[] {
-  if (!a.recommended) return [`The answer: no TTL qualifies. ${a.reason}.`];
+  if (!a.recommended) return [`The answer: no recommendation — ${a.reason}.`];
   const runner = a.runnerUp
     ? ` Runner-up: ${answerTarget(a.runnerUp)}, which lost: ${a.runnerUp.lostBecause}.`
     : ' There was no other candidate.';

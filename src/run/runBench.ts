@@ -87,6 +87,7 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
       run,
       given: (key: OptionKey) => request.given[key] !== undefined || request.pinned[RUN]?.[key] !== undefined,
       freshnessSettings: resolveSettings(freshness, request),
+      redisErrors: snapshot.errors.redis,
     });
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };

@@ -264,6 +264,22 @@ describe('measured vs predicted', () => {
     expect(c?.p99Ms.from).toBe('ttl-sweep TTL 10s, TTL only');
   });
 
+  it('calls a no-expiry stale age unbounded, whatever a short window saw', () => {
+    const forever = candidates(
+      input(
+        {},
+        {
+          sweepRows: [...SWEEP, sweep(null, 0.6, 800, 1.8)],
+          freshnessRows: [fresh('write-through', null, { hit: 0.75, src: 500, stale: 0.006, age: 9, p99: 2 })],
+          model: model(100),
+        },
+      ),
+    ).find((c) => c.ttlMs === null && c.invalidation === 'write-through');
+    expect(forever?.staleReadRatio).toMatchObject({ value: 0.006, mark: 'measured' });
+    expect(forever?.maxStaleAgeMs).toMatchObject({ value: null, mark: 'predicted' });
+    expect(forever?.maxStaleAgeMs.from).toContain('the window saw 9 ms');
+  });
+
   it('carries the marks into the recommendation’s basis', () => {
     const a = computeAnswer(input({}, { sweepRows: rows, model: model(100) }));
     if (!a.recommended) throw new Error(a.reason);

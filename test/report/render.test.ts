@@ -58,7 +58,7 @@ describe('the answer in latest.md', () => {
       snapshotTables(buildSnapshot()),
       '',
     );
-    const at = markdown.indexOf('The answer: no TTL qualifies. nothing meets every constraint');
+    const at = markdown.indexOf('The answer: no recommendation — nothing meets every constraint');
     expect(at).toBeGreaterThan(0);
     expect(at).toBeLessThan(markdown.indexOf('- date:'));
     expect(at).toBeLessThan(markdown.indexOf('## ttl-sweep'));
