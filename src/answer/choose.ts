@@ -60,8 +60,6 @@ export function broken(input: AnswerInput, c: Candidate): ConstraintName[] {
 /** No expiry with nothing done on write serves a row until it is evicted: stale for good after its first write. */
 export const needsInvalidation = (c: Candidate) => c.ttlMs === null && c.invalidation === 'ttl';
 
-const label = answerTarget;
-
 function why(input: AnswerInput, c: Candidate): string {
   const reasons = broken(input, c).map((name) => {
     const v = judged(c, name);
@@ -69,8 +67,9 @@ function why(input: AnswerInput, c: Candidate): string {
     const { upper, value } = c[RULES[name].figure];
     const small =
       upper !== undefined && value !== null ? ` (95% upper bound; measured ${RULES[name].show(value)})` : '';
+    const missing = name === 'maxStaleAgeMs' ? 'stale age unbounded' : `${RULES[name].figure} unknown`;
     return v === null
-      ? `${RULES[name].figure} unknown (${RULES[name].flag} ${RULES[name].show(limit)})`
+      ? `${missing}, over ${RULES[name].flag} ${RULES[name].show(limit)}`
       : `${RULES[name].show(v)}${small} over ${RULES[name].flag} ${RULES[name].show(limit)}`;
   });
   if (needsInvalidation(c)) reasons.unshift('no expiry needs an invalidation strategy');
@@ -78,10 +77,12 @@ function why(input: AnswerInput, c: Candidate): string {
 }
 
 const num = (v: number | null) => v ?? Number.POSITIVE_INFINITY;
+/** Ascending, an unknown (null) last; never NaN (Infinity − Infinity), which would leave a sort's order undefined. */
+const cmp = (a: number | null, b: number | null) => Math.sign(num(a) - num(b)) || 0;
 const rank = (a: Candidate, b: Candidate) =>
-  num(a.sourceReadsPerSec.value) - num(b.sourceReadsPerSec.value) ||
-  num(a.p99Ms.value) - num(b.p99Ms.value) ||
-  num(a.staleReadRatio.value) - num(b.staleReadRatio.value);
+  cmp(a.sourceReadsPerSec.value, b.sourceReadsPerSec.value) ||
+  cmp(a.p99Ms.value, b.p99Ms.value) ||
+  cmp(a.staleReadRatio.value, b.staleReadRatio.value);
 
 export function computeAnswer(input: AnswerInput): Answer {
   const answer = chooseAnswer(input);
@@ -109,9 +110,7 @@ function chooseAnswer(input: AnswerInput): Answer {
     if (stampede.binding) binding.push(stampede.binding);
     return { recommended: false, binding, reason: noAnswerReason(input, binding) };
   }
-  const runnerUp = second
-    ? runnerUpOf(second, lostOn(best, second))
-    : loser(input, all.filter((c) => c !== best).sort(rank)[0]);
+  const runnerUp = second ? runnerUpOf(second, lostOn(best, second)) : loser(input, closestLoser(input, all, best));
   const basis = Object.fromEntries(FIGURES.map((f) => [f, { mark: best[f].mark, from: best[f].from }]));
   return {
     recommended: true,
@@ -129,6 +128,12 @@ function chooseAnswer(input: AnswerInput): Answer {
   };
 }
 
+/** Of the candidates that lost, the one that breaks the fewest rules, then ranks best. */
+function closestLoser(input: AnswerInput, all: Candidate[], best: Candidate): Candidate | undefined {
+  const faults = (c: Candidate) => broken(input, c).length + (needsInvalidation(c) ? 1 : 0);
+  return all.filter((c) => c !== best).sort((a, b) => faults(a) - faults(b) || rank(a, b))[0];
+}
+
 function runnerUpOf(c: Candidate, lostBecause: string): RunnerUp {
   return {
     ttlMs: c.ttlMs,
@@ -142,7 +147,7 @@ function runnerUpOf(c: Candidate, lostBecause: string): RunnerUp {
 }
 
 function loser(input: AnswerInput, c: Candidate | undefined): RunnerUp | null {
-  return c ? runnerUpOf(c, `it breaks a constraint: ${why(input, c)}`) : null;
+  return c ? runnerUpOf(c, `it is ruled out: ${why(input, c)}`) : null;
 }
 
 function lostOn(best: Candidate, other: Candidate): string {
@@ -180,13 +185,13 @@ export function bindings(input: AnswerInput, all: Candidate[]): Binding[] {
 function binding(input: AnswerInput, name: ConstraintName, limit: number, pool: Candidate[], alone: boolean): Binding {
   const rule = RULES[name];
   const known = pool.filter((c) => judged(c, name) !== null);
-  const closest = known.sort((a, b) => num(judged(a, name)) - num(judged(b, name)))[0];
+  const closest = known.sort((a, b) => cmp(judged(a, name), judged(b, name)))[0];
   const needed = closest ? judged(closest, name) : null;
   const shown = (v: number) => (name === 'maxStalePct' ? fmtPct(v) : rule.show(v));
   const limitText = name === 'maxStalePct' ? `${input.constraints.maxStalePct.value}%` : rule.show(limit);
   const relax =
     closest && needed !== null
-      ? `${label(closest)} needs ${shown(needed)}${alone ? '' : ' (and breaks another constraint too)'}; ${rule.flag} ${shown(needed)} would ${alone ? 'allow it' : 'relax this one'}`
+      ? `${answerTarget(closest)} needs ${shown(needed)}${alone ? '' : ' (and breaks another constraint too)'}; ${rule.flag} ${shown(needed)} would ${alone ? 'allow it' : 'relax this one'}`
       : `no candidate has a ${rule.figure} figure`;
   return {
     constraint: name,
