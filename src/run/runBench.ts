@@ -64,20 +64,8 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
-  const target = resolveRedisTarget(run.redisUrl, io.env);
-  const memory = throwawayMemory(run, plan, target.kind === 'throwaway');
-  await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
-  const session = await openRedisSession(
-    target,
-    {
-      commandTimeoutMs: run.redisTimeoutMs,
-      onError: () => {
-        account.connectionErrors++;
-      },
-    },
-    memory,
-  );
+  const session = await connect(run, plan, io.env, account);
   const driver = new SqliteDriver();
   try {
     say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
@@ -144,6 +132,17 @@ function buildSnapshot({ request, run, session, driver, account, sections, start
     suitesRun: request.suites.filter((name) => sections[name] !== undefined),
     suites: sections,
   };
+}
+
+/** Checks the Redis options before anything starts, then starts the timer and opens the session. */
+async function connect(run: Settings, plan: Plan, env: NodeJS.ProcessEnv, account: RunAccount): Promise<RedisSession> {
+  const target = resolveRedisTarget(run.redisUrl, env);
+  const memory = throwawayMemory(run, plan, target.kind === 'throwaway');
+  await startTimer(run.timer ?? 'thread');
+  const onError = () => {
+    account.connectionErrors++;
+  };
+  return openRedisSession(target, { commandTimeoutMs: run.redisTimeoutMs, onError }, memory);
 }
 
 /** Redis's own default; the throwaway server samples more, to come closer to true LRU (and LFU). */
