@@ -198,6 +198,13 @@ export function capacityTable(section: CapacityResult): TableData {
     notes: [
       ...sizingNotes(sizing),
       ...capacityNotes(rows, label),
+      ...rows.flatMap((r, i) =>
+        r.redisErrors > 0
+          ? [
+              `${label(i)}: ${fmtCount(r.redisErrors)} Redis errors (an OOM when Redis could not evict enough, or a stall); those reads were served by the source`,
+            ]
+          : [],
+      ),
       ...predictionNotes(rows, label),
       ...harnessNotes(rows, label),
     ],
