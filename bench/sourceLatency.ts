@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { openDatabaseSource } from '../src/source/databaseSource.ts';
 import type { SourceDriver } from '../src/source/driver.ts';
 import { PRODUCT_COLUMNS, productRowBatches } from '../src/source/productRows.ts';
-import { parseSourceUrl } from '../src/source/sourceUrl.ts';
+import { parseSourceUrl } from '../src/config/sourceUrl.ts';
 import { createRng } from '../src/workload/rng.ts';
 
 const { values: args } = parseArgs({

@@ -5,7 +5,7 @@
  * that accept the connection and then say nothing.
  */
 import { SourceAuthError, SourceError, SourceUnreachableError } from '../errors.ts';
-import type { DatabaseTarget } from './sourceUrl.ts';
+import type { DatabaseTarget } from '../config/sourceUrl.ts';
 
 export { withDeadline } from '../redis/connection.ts';
 

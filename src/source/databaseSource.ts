@@ -9,7 +9,7 @@ import type { SourceDriver } from './driver.ts';
 import { mysqlTableSession, openMysqlDriver } from './mysqlDriver.ts';
 import { openPostgresDriver, postgresTableSession } from './postgresDriver.ts';
 import { isRunTable, runTableLike } from './productRows.ts';
-import type { DatabaseTarget } from './sourceUrl.ts';
+import type { DatabaseTarget } from '../config/sourceUrl.ts';
 
 /**
  * Connects (within 5 s, else SourceUnreachableError/SourceAuthError, exit 1)

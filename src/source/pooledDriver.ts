@@ -8,7 +8,7 @@ import { SourceError, UsageError } from '../errors.ts';
 import { firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
 import type { SourceRow } from './driver.ts';
 import { ownedTableName } from './productRows.ts';
-import type { DatabaseTarget } from './sourceUrl.ts';
+import type { DatabaseTarget } from '../config/sourceUrl.ts';
 import { type UserQueries, userSourceRow } from './userQuery.ts';
 
 export interface CloseResult {
@@ -30,7 +30,7 @@ export abstract class PooledDriver {
   constructor(
     protected readonly target: DatabaseTarget,
     runId: string,
-    private readonly poolSize: number,
+    protected readonly poolSize: number,
     protected readonly user: UserQueries | null,
     protected readonly ids: unknown[],
   ) {

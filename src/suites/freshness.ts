@@ -69,6 +69,7 @@ export const freshness = defineSuite<FreshnessResult>({
     durationMs: 3000,
   },
   derive: deriveWarmup,
+  writesSource: true,
   run: runFreshness,
   rowKey: (row) => `${row.invalidation} ttl=${formatTtl(row.ttlMs)}`,
   metrics: [

@@ -5,7 +5,7 @@
  * Usage: node --import tsx test/helpers/seedAndWait.ts URL RUN_ID
  */
 import { openDatabaseSource } from '../../src/source/databaseSource.ts';
-import { parseSourceUrl } from '../../src/source/sourceUrl.ts';
+import { parseSourceUrl } from '../../src/config/sourceUrl.ts';
 
 const [url = '', runId = ''] = process.argv.slice(2);
 const target = parseSourceUrl(url, '--source');

@@ -6,7 +6,7 @@ import {
   redactSourceUrl,
   resolveSourceTarget,
   type SourceTarget,
-} from '../../src/source/sourceUrl.ts';
+} from '../../src/config/sourceUrl.ts';
 
 const SECRET = 'p@ss w/rd#1';
 
