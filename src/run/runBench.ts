@@ -32,15 +32,7 @@ import type { Suite } from '../suites/suite.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
-import {
-  fitKeysToIds,
-  openSource,
-  planSource,
-  poolSize,
-  seedSource,
-  sourceDefaults,
-  sourceLine,
-} from './runSource.ts';
+import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -165,7 +157,11 @@ function buildSnapshot({ request, run, session, driver, pool, account, sections,
     createdAt: new Date().toISOString(),
     status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
     durationSec: (performance.now() - started) / 1000,
-    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version, pool }, run.timer ?? 'thread'),
+    env: describeEnvironment(
+      session.server,
+      { kind: driver.kind, version: driver.version, pool },
+      run.timer ?? 'thread',
+    ),
     config: {
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,

@@ -28,10 +28,9 @@ export function planSource(run: Settings, env: NodeJS.ProcessEnv, suites: readon
   const { sourceQuery: query, sourceIds: ids } = run;
   if (query === undefined && ids === undefined) return { target };
   if (query === undefined || ids === undefined) {
-    const [given, missing] = query === undefined ? ['--source-ids', '--source-query'] : ['--source-query', '--source-ids'];
-    throw new UsageError(
-      `${given} is given without ${missing}: expected both, the point SELECT and the ids it reads`,
-    );
+    const [given, missing] =
+      query === undefined ? ['--source-ids', '--source-query'] : ['--source-query', '--source-ids'];
+    throw new UsageError(`${given} is given without ${missing}: expected both, the point SELECT and the ids it reads`);
   }
   if (target.kind === 'sqlite') {
     throw new UsageError(

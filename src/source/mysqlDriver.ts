@@ -5,13 +5,13 @@
  * user's own table, read-only, in sessions the server itself keeps read-only.
  */
 import mysql, { type Pool, type PoolOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { checkSourcePool, type DatabaseTarget } from '../config/sourceUrl.ts';
 import { BenchError, UsageError } from '../errors.ts';
 import type { DatabaseDriverOptions, TableSession } from './databaseDriver.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
 import type { SourceDriver, SourceRow } from './driver.ts';
 import { PooledDriver } from './pooledDriver.ts';
 import { PRODUCT_COLUMNS, productRowBatches } from './productRows.ts';
-import { checkSourcePool, type DatabaseTarget } from '../config/sourceUrl.ts';
 import { checkUserQueries, idsFromRows, type UserQueries } from './userQuery.ts';
 
 /** An id as mysql2 returned it from --source-ids, handed back unchanged as the parameter. */

@@ -5,13 +5,13 @@
  * table, read-only, in sessions started with default_transaction_read_only.
  */
 import pg from 'pg';
+import { checkSourcePool, type DatabaseTarget } from '../config/sourceUrl.ts';
 import { BenchError, UsageError } from '../errors.ts';
 import type { DatabaseDriverOptions, TableSession } from './databaseDriver.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
 import type { SourceDriver, SourceRow } from './driver.ts';
 import { PooledDriver } from './pooledDriver.ts';
 import { PRODUCT_COLUMNS, productRowBatches } from './productRows.ts';
-import { checkSourcePool, type DatabaseTarget } from '../config/sourceUrl.ts';
 import { checkUserQueries, idsFromRows, type UserQueries } from './userQuery.ts';
 
 /** Rows per INSERT … SELECT FROM unnest(arrays): one array parameter per column, whatever the batch size. */
