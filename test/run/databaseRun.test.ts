@@ -176,7 +176,7 @@ describe.each([
     );
     expect(await v.tables()).toEqual([]);
     // Two million rows take many seconds to seed: Ctrl-C stops the seed and drops the table.
-    const midSeed = await runCli(['ttl-sweep', ...SHORT, '--keys', '2000000', ...source(), '--no-save'], {
+    const midSeed = await runCli(['ttl-sweep', '--keys', '2000000', '--duration', '1s', ...source(), '--no-save'], {
       signalWhen: () => v.seeding(),
       signalAfterMs: 300,
     });
