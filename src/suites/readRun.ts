@@ -116,34 +116,36 @@ interface WindowStart {
   serverSource: { server: number; client: number } | null;
 }
 
+/** The counters as the measured window opens (`measured`), or placeholders before the loop starts. */
+async function openWindow(settings: ReadRunSettings, measured: boolean): Promise<WindowStart> {
+  const { service, source } = settings;
+  const start: WindowStart = {
+    cache: { ...service.counters },
+    sourceReads: measured ? source.reads : 0,
+    sourceWrites: measured ? source.writes : 0,
+    server: null,
+    serverSource: null,
+  };
+  if (!measured) return start;
+  start.server = (await settings.serverCounts?.()) ?? null;
+  if (settings.crossCheckSource) {
+    start.serverSource = await source.serverReads();
+    // The window's reads are then those the database ran after this moment, on both sides.
+    if (start.serverSource) start.sourceReads = start.serverSource.client;
+  }
+  return start;
+}
+
 export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult> {
   const { service, source, sampler } = settings;
   const row = new RowRecorder();
   const probe = new HarnessProbe(source);
-  let start: WindowStart = {
-    cache: { ...service.counters },
-    sourceReads: 0,
-    sourceWrites: 0,
-    server: null,
-    serverSource: null,
-  };
+  let start = await openWindow(settings, false);
   const driver = await offerLoad(settings, {
     signal: settings.signal,
     onProgress: settings.onProgress,
     async onMeasureStart() {
-      start = {
-        cache: { ...service.counters },
-        sourceReads: source.reads,
-        sourceWrites: source.writes,
-        server: null,
-        serverSource: null,
-      };
-      start.server = (await settings.serverCounts?.()) ?? null;
-      if (settings.crossCheckSource) {
-        start.serverSource = await source.serverReads();
-        // The window's reads are then those the database ran after this moment, on both sides.
-        if (start.serverSource) start.sourceReads = start.serverSource.client;
-      }
+      start = await openWindow(settings, true);
       probe.start();
     },
     send() {
