@@ -21,6 +21,8 @@ beforeAll(async () => {
 const BASE = ['--keys', '500', '--warmup', '300ms', '--seed', '7'];
 const SHORT = [...BASE, '--duration', '1s', '--rate', '400'];
 const OWNED = /^cab_[0-9a-z]+_products$/;
+/** Whole CLI runs, several per test, on a machine other work shares: far beyond the 30 s default. */
+const CLI_TIMEOUT = 180_000;
 
 /** What a test sees of one database: the run tables present, a seed under way, the run's connections. */
 interface RunView {
@@ -110,107 +112,125 @@ describe.each([
   });
   const source = () => ['--source', v.url, '--redis-url', redis.url];
 
-  it('runs ttl-sweep and read-path on an owned table, drops it, leaves the user table as it was', async () => {
-    const before = await user.state();
-    const out = tempDir();
-    const run = startCli(['ttl-sweep', 'read-path', ...SHORT, '--ttl', '0,1s', ...source(), '--out', out]);
-    const seen = await tablesOnceSeen(v, run.result);
-    const result = await run.result;
-    expect(result.stderr).not.toMatch(STACK_LINE);
-    expect(result.code).toBe(0);
-    expect(seen).toHaveLength(1);
-    expect(await v.tables()).toEqual([]);
-    expect(await user.state()).toEqual(before);
-    expect(`${result.stdout}${result.stderr}`).not.toContain(v.password);
-    expect(result.stdout).toContain(`— source: ${name} `);
-    const snapshot = savedSnapshot(out) as unknown as {
-      env: { source: { kind: string; version: string; pool: number } };
-      config: { source: string };
-      suites: Record<string, { settings: { sourceLatency: unknown }; rows: Record<string, number | null>[] }>;
-    };
-    expect(snapshot.env.source).toEqual({ kind: target(v.url).kind, version: expect.any(String), pool: 10 });
-    expect(snapshot.config.source).toMatch(/:\*\*\*@127\.0\.0\.1:/);
-    // A real database is its own latency: none added unless asked.
-    expect(snapshot.suites['ttl-sweep']?.settings.sourceLatency).toEqual({ kind: 'fixed', ms: 0 });
-    for (const row of snapshot.suites['ttl-sweep']?.rows ?? []) {
-      const client = Number(row.sourceReadsPerSec);
-      expect(client).toBeGreaterThan(0);
-      // Both count the same window of the same reads; nothing else queries this database during the test.
-      expect(Math.abs(Number(row.serverSourceReadsPerSec) - client)).toBeLessThanOrEqual(0.02 * client);
-    }
-  });
+  it(
+    'runs ttl-sweep and read-path on an owned table, drops it, leaves the user table as it was',
+    async () => {
+      const before = await user.state();
+      const out = tempDir();
+      const run = startCli(['ttl-sweep', 'read-path', ...SHORT, '--ttl', '0,1s', ...source(), '--out', out]);
+      const seen = await tablesOnceSeen(v, run.result);
+      const result = await run.result;
+      expect(result.stderr).not.toMatch(STACK_LINE);
+      expect(result.code).toBe(0);
+      expect(seen).toHaveLength(1);
+      expect(await v.tables()).toEqual([]);
+      expect(await user.state()).toEqual(before);
+      expect(`${result.stdout}${result.stderr}`).not.toContain(v.password);
+      expect(result.stdout).toContain(`— source: ${name} `);
+      const snapshot = savedSnapshot(out) as unknown as {
+        env: { source: { kind: string; version: string; pool: number } };
+        config: { source: string };
+        suites: Record<string, { settings: { sourceLatency: unknown }; rows: Record<string, number | null>[] }>;
+      };
+      expect(snapshot.env.source).toEqual({ kind: target(v.url).kind, version: expect.any(String), pool: 10 });
+      expect(snapshot.config.source).toMatch(/:\*\*\*@127\.0\.0\.1:/);
+      // A real database is its own latency: none added unless asked.
+      expect(snapshot.suites['ttl-sweep']?.settings.sourceLatency).toEqual({ kind: 'fixed', ms: 0 });
+      for (const row of snapshot.suites['ttl-sweep']?.rows ?? []) {
+        const client = Number(row.sourceReadsPerSec);
+        expect(client).toBeGreaterThan(0);
+        // Both count the same window of the same reads; nothing else queries this database during the test.
+        expect(Math.abs(Number(row.serverSourceReadsPerSec) - client)).toBeLessThanOrEqual(0.02 * client);
+      }
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('keeps at most --source-pool connections open and busy on the server', async () => {
-    const args = [
-      'ttl-sweep',
-      ...BASE,
-      '--duration',
-      '1s',
-      '--ttl',
-      '0',
-      '--concurrency',
-      '12',
-      '--source-pool',
-      '3',
-      ...source(),
-    ];
-    const run = startCli([...args, '--no-save']);
-    const samples = await sampleWhile(run.result, () => v.connections(), 20);
-    expect((await run.result).code).toBe(0);
-    expect(Math.max(...samples.map((s) => s.open))).toBe(3);
-    expect(Math.max(...samples.map((s) => s.busy))).toBeLessThanOrEqual(3);
-    expect(Math.max(...samples.map((s) => s.busy))).toBeGreaterThanOrEqual(1);
-  });
+  it(
+    'keeps at most --source-pool connections open and busy on the server',
+    async () => {
+      const args = [
+        'ttl-sweep',
+        ...BASE,
+        '--duration',
+        '1s',
+        '--ttl',
+        '0',
+        '--concurrency',
+        '12',
+        '--source-pool',
+        '3',
+        ...source(),
+      ];
+      const run = startCli([...args, '--no-save']);
+      const samples = await sampleWhile(run.result, () => v.connections(), 20);
+      expect((await run.result).code).toBe(0);
+      expect(Math.max(...samples.map((s) => s.open))).toBe(3);
+      expect(Math.max(...samples.map((s) => s.busy))).toBeLessThanOrEqual(3);
+      expect(Math.max(...samples.map((s) => s.busy))).toBeGreaterThanOrEqual(1);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('drops the owned table on Ctrl-C mid-run and mid-seed, and after a failure', async () => {
-    const before = await user.state();
-    const midRun = await runCli(
-      ['ttl-sweep', ...BASE, '--rate', '400', '--ttl', '1s', '--duration', '20s', ...source(), '--no-save'],
-      {
-        signalWhen: async () => (await v.tables()).length > 0,
-        signalAfterMs: 1500,
-      },
-    );
-    expect(oneErrorLine({ ...midRun, stderr: midRun.stderr.replace(/^\s*SIGINT: .*$/m, '') }, 1)).toMatch(
-      /interrupted/,
-    );
-    expect(await v.tables()).toEqual([]);
-    // Two million rows take many seconds to seed: Ctrl-C stops the seed and drops the table.
-    const midSeed = await runCli(['ttl-sweep', '--keys', '2000000', '--duration', '1s', ...source(), '--no-save'], {
-      signalWhen: () => v.seeding(),
-      signalAfterMs: 300,
-    });
-    expect(midSeed.code).toBe(1);
-    expect(midSeed.stderr).toMatch(/interrupted while seeding/);
-    expect(await v.tables()).toEqual([]);
-    // The snapshot cannot be written (a file under /dev/null): the run fails after it measured.
-    const failed = await runCli(['ttl-sweep', ...SHORT, '--ttl', '1s', ...source(), '--json', '/dev/null/run.json']);
-    expect(oneErrorLine(failed, 1)).toMatch(/cannot write \/dev\/null\/run\.json/);
-    expect(await v.tables()).toEqual([]);
-    expect(await user.state()).toEqual(before);
-  });
+  it(
+    'drops the owned table on Ctrl-C mid-run and mid-seed, and after a failure',
+    async () => {
+      const before = await user.state();
+      const midRun = await runCli(
+        ['ttl-sweep', ...BASE, '--rate', '400', '--ttl', '1s', '--duration', '20s', ...source(), '--no-save'],
+        {
+          signalWhen: async () => (await v.tables()).length > 0,
+          signalAfterMs: 1500,
+        },
+      );
+      expect(oneErrorLine({ ...midRun, stderr: midRun.stderr.replace(/^\s*SIGINT: .*$/m, '') }, 1)).toMatch(
+        /interrupted/,
+      );
+      expect(await v.tables()).toEqual([]);
+      // Two million rows take many seconds to seed: Ctrl-C stops the seed and drops the table.
+      const midSeed = await runCli(['ttl-sweep', '--keys', '2000000', '--duration', '1s', ...source(), '--no-save'], {
+        signalWhen: () => v.seeding(),
+        signalAfterMs: 300,
+      });
+      expect(midSeed.code).toBe(1);
+      expect(midSeed.stderr).toMatch(/interrupted while seeding/);
+      expect(await v.tables()).toEqual([]);
+      // The snapshot cannot be written (a file under /dev/null): the run fails after it measured.
+      const failed = await runCli(['ttl-sweep', ...SHORT, '--ttl', '1s', ...source(), '--json', '/dev/null/run.json']);
+      expect(oneErrorLine(failed, 1)).toMatch(/cannot write \/dev\/null\/run\.json/);
+      expect(await v.tables()).toEqual([]);
+      expect(await user.state()).toEqual(before);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it("reads the user's own table read-only: no table created, the table unchanged, keys = its ids", async () => {
-    const before = await user.state();
-    const out = tempDir();
-    const placeholder = name === 'MariaDB' ? '?' : '$1';
-    const query = ['--source-query', `SELECT * FROM ${user.name} WHERE id = ${placeholder}`];
-    const ids = ['--source-ids', `SELECT id FROM ${user.name} ORDER BY id`];
-    const run = startCli(['ttl-sweep', ...SHORT, '--ttl', '1s', ...query, ...ids, ...source(), '--out', out]);
-    const seen = await sampleWhile(run.result, () => v.tables(), 50);
-    const result = await run.result;
-    expect(result.stderr).not.toMatch(STACK_LINE);
-    expect(result.code).toBe(0);
-    expect(seen.flat()).toEqual([]);
-    expect(await user.state()).toEqual(before);
-    const snapshot = savedSnapshot(out) as unknown as { suites: { 'ttl-sweep': { settings: { keys: number } } } };
-    // 500 keys asked, 50 ids returned: the run says so and uses the 50.
-    expect(snapshot.suites['ttl-sweep'].settings.keys).toBe(user.ids.length);
-    expect(result.stderr).toMatch(/--keys 500 is more than the 50 ids/);
-    // freshness writes: refused in this mode before anything starts.
-    const refused = await runCli(['freshness', ...query, ...ids, ...source()]);
-    expect(oneErrorLine(refused, 2)).toMatch(/^error: --source-query reads the user's table read-only, and freshness/);
-  });
+  it(
+    "reads the user's own table read-only: no table created, the table unchanged, keys = its ids",
+    async () => {
+      const before = await user.state();
+      const out = tempDir();
+      const placeholder = name === 'MariaDB' ? '?' : '$1';
+      const query = ['--source-query', `SELECT * FROM ${user.name} WHERE id = ${placeholder}`];
+      const ids = ['--source-ids', `SELECT id FROM ${user.name} ORDER BY id`];
+      const run = startCli(['ttl-sweep', ...SHORT, '--ttl', '1s', ...query, ...ids, ...source(), '--out', out]);
+      const seen = await sampleWhile(run.result, () => v.tables(), 50);
+      const result = await run.result;
+      expect(result.stderr).not.toMatch(STACK_LINE);
+      expect(result.code).toBe(0);
+      expect(seen.flat()).toEqual([]);
+      expect(await user.state()).toEqual(before);
+      const snapshot = savedSnapshot(out) as unknown as { suites: { 'ttl-sweep': { settings: { keys: number } } } };
+      // 500 keys asked, 50 ids returned: the run says so and uses the 50.
+      expect(snapshot.suites['ttl-sweep'].settings.keys).toBe(user.ids.length);
+      expect(result.stderr).toMatch(/--keys 500 is more than the 50 ids/);
+      // freshness writes: refused in this mode before anything starts.
+      const refused = await runCli(['freshness', ...query, ...ids, ...source()]);
+      expect(oneErrorLine(refused, 2)).toMatch(
+        /^error: --source-query reads the user's table read-only, and freshness/,
+      );
+    },
+    CLI_TIMEOUT,
+  );
 });
 
 describe('bad sources', () => {
