@@ -136,7 +136,7 @@ export const SUITE_OPTIONS = [
     parse: parseLatency,
     format: formatLatency,
     default: parseLatency('', '1ms'),
-    help: 'delay per source query: D, uniform:A:B, exp:MEAN',
+    help: 'delay per source query: D, uniform:A:B, exp:MEAN (0 by default with a database --source)',
     example: 'uniform:1ms:5ms',
   }),
   option({

@@ -84,14 +84,16 @@ export async function seedSource(
   seed: number,
   signal: AbortSignal,
 ): Promise<{ rows: number; ms: number }> {
+  const interrupted = () =>
+    new InterruptedError('interrupted while seeding the source: its table was dropped and nothing was saved');
+  // Ctrl-C while connecting: an already aborted signal fires no listener.
+  if (signal.aborted) throw interrupted();
   const stop = () => void driver.close();
   signal.addEventListener('abort', stop, { once: true });
   try {
     return await driver.seed(rows, seed);
   } catch (error) {
-    if (signal.aborted) {
-      throw new InterruptedError('interrupted while seeding the source: its table was dropped and nothing was saved');
-    }
+    if (signal.aborted) throw interrupted();
     throw error;
   } finally {
     signal.removeEventListener('abort', stop);
