@@ -196,7 +196,17 @@ describe.each([
       expect(midSeed.stderr).toMatch(/interrupted while seeding/);
       expect(await v.tables()).toEqual([]);
       // The snapshot cannot be written (a file under /dev/null): the run fails after it measured.
-      const failed = await runCli(['ttl-sweep', ...SHORT, '--ttl', '1s', ...source(), '--json', '/dev/null/run.json']);
+      const failed = await runCli([
+        'ttl-sweep',
+        ...SHORT,
+        '--ttl',
+        '1s',
+        ...source(),
+        '--out',
+        tempDir(),
+        '--json',
+        '/dev/null/run.json',
+      ]);
       expect(oneErrorLine(failed, 1)).toMatch(/cannot write \/dev\/null\/run\.json/);
       expect(await v.tables()).toEqual([]);
       expect(await user.state()).toEqual(before);
