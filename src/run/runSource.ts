@@ -9,7 +9,6 @@ import type { BenchRequest } from '../config/args.ts';
 import type { Settings } from '../config/options.ts';
 import { resolveSourceTarget, type SourceTarget } from '../config/sourceUrl.ts';
 import { InterruptedError, SourceError, UsageError } from '../errors.ts';
-import { openDatabaseSource } from '../source/databaseSource.ts';
 import type { SourceDriver } from '../source/driver.ts';
 import { SqliteDriver } from '../source/sqliteDriver.ts';
 import type { Suite } from '../suites/suite.ts';
@@ -68,7 +67,11 @@ export function poolSize(plan: Plan): number {
 /** Opens the source (a database within 5 s, else exit 1); `runId` names the owned table. */
 export async function openSource(plan: SourcePlan, runId: string, pool: number): Promise<SourceDriver> {
   const { target } = plan;
-  if (target.kind !== 'sqlite') return openDatabaseSource(target, { pool, runId, user: plan.user });
+  if (target.kind !== 'sqlite') {
+    // Loaded only for a database: a SQLite run (and a bad-input exit) does not load mysql2 and pg.
+    const { openDatabaseSource } = await import('../source/databaseSource.ts');
+    return openDatabaseSource(target, { pool, runId, user: plan.user });
+  }
   try {
     return new SqliteDriver(target.path);
   } catch (error) {
