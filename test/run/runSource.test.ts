@@ -11,6 +11,8 @@ import { UsageError } from '../../src/errors.ts';
 import { sourceLabel } from '../../src/report/environment.ts';
 import { fitKeysToIds, planSource, sourceDefaults } from '../../src/run/runSource.ts';
 import { SUITES } from '../../src/suites/registry.ts';
+import { sourceCountsDisagree, ttlSweep } from '../../src/suites/ttlSweep.ts';
+import { buildSnapshot } from '../helpers/snapshots.ts';
 
 function request(args: string[]) {
   const parsed = parseBenchArgs(args, {}, SUITES, false);
@@ -82,7 +84,7 @@ describe('source latency on a database', () => {
 
 describe("the user's ids as the key space", () => {
   const suites = SUITES.filter((s) => s.name === 'ttl-sweep' || s.name === 'stampede');
-  const fit = (args: string[], ids: number) => {
+  const fitted = (args: string[], ids: number) => {
     const r = request(args);
     const p = suites.map((suite) => ({ suite, production: resolveSettings(suite, r) }));
     const notes: string[] = [];
@@ -91,21 +93,21 @@ describe("the user's ids as the key space", () => {
   };
 
   it('uses all the ids unless --keys asks for fewer; more than there are gets a note', () => {
-    expect(fit([], 50)).toEqual({
+    expect(fitted([], 50)).toEqual({
       keys: [
         [50, 4],
         [50, 4],
       ],
       notes: [],
     });
-    expect(fit(['--keys', '20'], 50)).toEqual({
+    expect(fitted(['--keys', '20'], 50)).toEqual({
       keys: [
         [20, 4],
         [20, 4],
       ],
       notes: [],
     });
-    const over = fit(['--keys', '80', '--hot-keys', '60'], 50);
+    const over = fitted(['--keys', '80', '--hot-keys', '60'], 50);
     expect(over.keys).toEqual([
       [50, 60],
       [50, 50],
@@ -128,5 +130,28 @@ describe('how tables name the source', () => {
       'PostgreSQL 15.20, pool 3',
     );
     expect(sourceLabel({ kind: 'sqlite', version: '3.53.2' })).toBe('SQLite 3.53.2');
+  });
+});
+
+describe("the database's own count of source reads in ttl-sweep", () => {
+  it('is flagged when more than 2% from the client count, and shown only when a database counted', () => {
+    expect(sourceCountsDisagree({ sourceReadsPerSec: 1000, serverSourceReadsPerSec: 1019 })).toBe(false);
+    expect(sourceCountsDisagree({ sourceReadsPerSec: 1000, serverSourceReadsPerSec: 1021 })).toBe(true);
+    expect(sourceCountsDisagree({ sourceReadsPerSec: 1000, serverSourceReadsPerSec: 970 })).toBe(true);
+    expect(sourceCountsDisagree({ sourceReadsPerSec: 1000, serverSourceReadsPerSec: null })).toBe(false);
+    const snapshot = buildSnapshot();
+    const section = snapshot.suites['ttl-sweep'] as never as Parameters<typeof ttlSweep.tables>[0];
+    expect(ttlSweep.tables(section, { speedup: 1 })[0]?.head).not.toContain('server reads/s');
+    const rows = (section as unknown as { rows: { serverSourceReadsPerSec: number | null }[] }).rows;
+    for (const row of rows) row.serverSourceReadsPerSec = 150;
+    const table = ttlSweep.tables(section, { speedup: 1 })[0];
+    const column = table?.head.indexOf('server reads/s') ?? -1;
+    expect(column).toBeGreaterThan(0);
+    expect(table?.rows.map((r) => r[column])).toEqual(rows.map(() => '150 !'));
+    expect(
+      table?.notes.some((n) =>
+        /the source's own count \(150 reads\/s\) is more than 2% from the client's \(100\)/.test(n),
+      ),
+    ).toBe(true);
   });
 });
