@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.ts';
 import {
   checkSourcePool,
   parseSourceUrl,
@@ -7,6 +6,7 @@ import {
   resolveSourceTarget,
   type SourceTarget,
 } from '../../src/config/sourceUrl.ts';
+import { UsageError } from '../../src/errors.ts';
 
 const SECRET = 'p@ss w/rd#1';
 
