@@ -26,7 +26,15 @@ export function applyRerun(request: BenchRequest, recorded: RecordedRun, file: s
     }
     pinned[name] = readRecordedSettings(settings, `${file}: ${name}`);
   }
-  const { scenario, scenarioDescription, redis: _redis, redisServer: _server, ...run } = recorded.config;
+  // Where Redis and the source were: not settings (a rerun may use other servers), and the URLs were redacted.
+  const {
+    scenario,
+    scenarioDescription,
+    redis: _redis,
+    redisServer: _server,
+    source: _source,
+    ...run
+  } = recorded.config;
   pinned[RUN] = readRecordedSettings(run, `${file}: config`);
   const suites = request.suitesGiven
     ? request.suites

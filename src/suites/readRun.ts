@@ -37,6 +37,8 @@ export interface ReadRunSettings {
   writer?: WriterSettings;
   /** Called for every measured hit, after its latency was recorded. */
   onMeasuredHit?(id: number, result: ReadResult): void;
+  /** Also count the window's source reads by the database itself (Source.serverReads): ttl-sweep does. */
+  crossCheckSource?: boolean;
   /** Redis's own hit and miss counts (INFO stats); the lab provides it. */
   serverCounts?(): Promise<KeyspaceCounts | null>;
   /** INFO memory and stats, read at the window's start and end; the lab provides it. */
@@ -73,6 +75,8 @@ export interface ReadRunResult {
   serverHitRatio: number | null;
   /** Source queries during the measured window, per second (misses, uncached reads and fallbacks). */
   sourceReadsPerSec: number;
+  /** The same, counted by the database (crossCheckSource on a MySQL/MariaDB or PostgreSQL source); else null. */
+  serverSourceReadsPerSec: number | null;
   writes: number;
   driver: DriverReport;
   /** The cache layer's counts over the measured window. */
@@ -128,22 +132,42 @@ interface WindowStart {
   sourceWrites: number;
   server: KeyspaceCounts | null;
   memory: MemoryStats | null;
+  /** The database's count of statements, and the source's settled reads at the same moment. */
+  serverSource: { server: number; client: number } | null;
+}
+
+/** The counters as the measured window opens (`measured`), or placeholders before the loop starts. */
+async function openWindow(settings: ReadRunSettings, measured: boolean): Promise<WindowStart> {
+  const { service, source } = settings;
+  const start: WindowStart = {
+    cache: { ...service.counters },
+    sourceReads: measured ? source.reads : 0,
+    sourceWrites: measured ? source.writes : 0,
+    server: null,
+    memory: null,
+    serverSource: null,
+  };
+  if (!measured) return start;
+  start.server = (await settings.serverCounts?.()) ?? null;
+  start.memory = (await settings.serverMemory?.()) ?? null;
+  if (settings.crossCheckSource) {
+    start.serverSource = await source.serverReads();
+    // The window's reads are then those the database ran after this moment, on both sides.
+    if (start.serverSource) start.sourceReads = start.serverSource.client;
+  }
+  return start;
 }
 
 export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult> {
   const { service, source, sampler } = settings;
   const row = new RowRecorder();
   const probe = new HarnessProbe(source);
-  const empty = { sourceReads: 0, sourceWrites: 0, server: null, memory: null };
-  let start: WindowStart = { cache: { ...service.counters }, ...empty };
+  let start = await openWindow(settings, false);
   const driver = await offerLoad(settings, {
     signal: settings.signal,
     onProgress: settings.onProgress,
     async onMeasureStart() {
-      const base = { cache: { ...service.counters }, sourceReads: source.reads, sourceWrites: source.writes };
-      start = { ...base, server: null, memory: null };
-      start.server = (await settings.serverCounts?.()) ?? null;
-      start.memory = (await settings.serverMemory?.()) ?? null;
+      start = await openWindow(settings, true);
       probe.start();
     },
     send() {
@@ -168,7 +192,9 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
   }
   const serverAfter = (await settings.serverCounts?.()) ?? null;
   const memory = await rowMemory(settings, start.memory);
+  const sourceAfter = start.serverSource ? await source.serverReads() : null;
   const cache = countersSince(service.counters, start.cache);
+  const perSec = (count: number) => count / (driver.measuredWindowMs / 1000);
   return {
     all: row.all,
     service: row.service,
@@ -177,7 +203,9 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     reads: row.reads,
     hitRatio: row.hitRatio,
     serverHitRatio: windowHitRatio(start.server, serverAfter),
-    sourceReadsPerSec: (source.reads - start.sourceReads) / (driver.measuredWindowMs / 1000),
+    sourceReadsPerSec: perSec(source.reads - start.sourceReads),
+    serverSourceReadsPerSec:
+      start.serverSource && sourceAfter ? perSec(sourceAfter.server - start.serverSource.server) : null,
     writes: source.writes - start.sourceWrites,
     driver,
     cache,

@@ -48,6 +48,8 @@ export interface Suite<R extends { rows: readonly object[] } = { rows: readonly 
   defaults: Partial<Settings>;
   /** Defaults that depend on other settings, e.g. a warm-up as long as the longest TTL. */
   derive?(settings: Settings): Partial<Settings>;
+  /** It updates source rows: refused on the user's own table (--source-query is read-only). */
+  writesSource?: boolean;
   run(ctx: SuiteContext): Promise<R>;
   /** What identifies a row across two snapshots (compare aligns rows by it, never by position). */
   rowKey(row: R['rows'][number]): string;
