@@ -3,7 +3,6 @@
  * the seed, timing, output. Part of the one option table (`options.ts`).
  */
 import { formatDuration, parseDuration } from './duration.ts';
-import { formatBytes, type MaxmemoryPolicy, parseBytes, parsePolicy } from './memory.ts';
 import { fail } from './messages.ts';
 import { option } from './option.ts';
 import { parseRedisUrl, redactUrl } from './redisTarget.ts';
@@ -95,48 +94,6 @@ export const RUN_OPTIONS = [
     scope: 'run',
     help: 'with --source-query: the ids to read, its first column in order; --dist picks among them',
     example: '"SELECT id FROM products"',
-  }),
-  option({
-    key: 'maxmemoryBytes',
-    flag: 'maxmemory',
-    type: 'string',
-    metavar: 'SIZE',
-    parse: parseBytes,
-    format: formatBytes,
-    default: undefined as number | undefined,
-    scope: 'run',
-    workload: true,
-    help: "the throwaway redis-server's maxmemory (never set on a server you name: that is refused)",
-    defaultText: 'no limit (the capacity suite sets its own per row)',
-    example: '64mb',
-  }),
-  option({
-    key: 'maxmemoryPolicy',
-    flag: 'maxmemory-policy',
-    type: 'string',
-    metavar: 'P',
-    parse: parsePolicy,
-    format: (policy: MaxmemoryPolicy) => policy,
-    default: undefined as MaxmemoryPolicy | undefined,
-    scope: 'run',
-    workload: true,
-    help: "the throwaway redis-server's eviction policy: allkeys-lru, allkeys-lfu, allkeys-random, volatile-*, noeviction",
-    defaultText: "allkeys-lru (Redis's own default, noeviction, would fail the cache's writes)",
-    example: 'allkeys-lfu',
-  }),
-  option({
-    key: 'maxmemorySamples',
-    flag: 'maxmemory-samples',
-    type: 'number',
-    metavar: 'N',
-    parse: (l, r) => parseInteger(l, r, 1, 64),
-    format: String,
-    default: undefined as number | undefined,
-    scope: 'run',
-    workload: true,
-    help: 'keys the throwaway redis-server samples per eviction (1 to 64): more is closer to true LRU/LFU',
-    defaultText: "10 on the throwaway server (Redis's own default is 5)",
-    example: '5',
   }),
   option({
     key: 'scenario',

@@ -8,15 +8,12 @@ import { answerFor } from '../answer/fromRun.ts';
 import { answerLines } from '../answer/text.ts';
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
-import { formatBytes } from '../config/memory.ts';
-import { displayName } from '../config/option.ts';
-import { type OptionKey, type Settings, specOf } from '../config/options.ts';
-import { resolveRedisTarget } from '../config/redisTarget.ts';
+import type { OptionKey, Settings } from '../config/options.ts';
 import { RUN, recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
-import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { openRedisSession, type RedisSession, type ThrowawayMemory } from '../redis/redisSession.ts';
+import { InterruptedError } from '../errors.ts';
+import { stopTimer } from '../load/preciseTimer.ts';
+import type { RedisSession } from '../redis/redisSession.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
@@ -36,6 +33,7 @@ import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
 import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
+import { connect, describeMemory } from './throwawayRedis.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -176,65 +174,6 @@ function buildSnapshot({ request, run, session, driver, pool, account, sections,
     suitesRun: request.suites.filter((name) => sections[name] !== undefined),
     suites: sections,
   };
-}
-
-/** Checks the Redis options before anything starts, then starts the timer and opens the session. */
-async function connect(run: Settings, plan: Plan, env: NodeJS.ProcessEnv, account: RunAccount): Promise<RedisSession> {
-  const target = resolveRedisTarget(run.redisUrl, env);
-  const memory = throwawayMemory(run, plan, target.kind === 'throwaway');
-  await startTimer(run.timer ?? 'thread');
-  const onError = () => {
-    account.connectionErrors++;
-  };
-  return openRedisSession(target, { commandTimeoutMs: run.redisTimeoutMs, onError }, memory).catch(
-    async (error: unknown) => {
-      await stopTimer();
-      throw error;
-    },
-  );
-}
-
-/** Redis's own default; the throwaway server samples more, to come closer to true LRU (and LFU). */
-const THROWAWAY_SAMPLES = 10;
-
-/**
- * How the throwaway server is started. On a Redis the user named, memory
- * flags and throwaway-only suites are refused before anything connects: the
- * harness never reconfigures a user's server (no CONFIG SET).
- */
-function throwawayMemory(run: Settings, plan: Plan, throwaway: boolean): ThrowawayMemory {
-  const given = (['maxmemoryBytes', 'maxmemoryPolicy', 'maxmemorySamples'] as const).filter(
-    (key) => run[key] !== undefined,
-  );
-  if (!throwaway) {
-    const flags = given.map((key) => displayName(specOf(key)));
-    if (flags.length > 0) {
-      throw new UsageError(
-        `${flags.join(', ')} ${flags.length === 1 ? 'sets' : 'set'} the throwaway redis-server, but a Redis was named (--redis-url or REDIS_*): the harness never reconfigures your server; set maxmemory on it yourself, or run without a Redis URL`,
-      );
-    }
-    const only = plan.find(({ suite }) => suite.throwawayOnly !== undefined)?.suite;
-    if (only) {
-      throw new UsageError(
-        `suite ${only.name} runs only on a throwaway redis-server (${only.throwawayOnly}), but a Redis was named (--redis-url or REDIS_*): run it without a Redis URL`,
-      );
-    }
-  }
-  return {
-    maxmemoryBytes: run.maxmemoryBytes ?? 0,
-    // Redis's default, noeviction, fails the cache's SETs once memory is full.
-    maxmemoryPolicy: run.maxmemoryPolicy ?? 'allkeys-lru',
-    maxmemorySamples: run.maxmemorySamples ?? THROWAWAY_SAMPLES,
-  };
-}
-
-function describeMemory(memory: ThrowawayMemory): string {
-  const limit = memory.maxmemoryBytes === 0 ? 'no maxmemory' : `maxmemory ${formatBytes(memory.maxmemoryBytes)}`;
-  const samples =
-    memory.maxmemorySamples === THROWAWAY_SAMPLES
-      ? `maxmemory-samples ${THROWAWAY_SAMPLES} (Redis's default is 5; more samples come closer to true LRU)`
-      : `maxmemory-samples ${memory.maxmemorySamples}`;
-  return `${limit}, ${memory.maxmemoryPolicy}, ${samples}`;
 }
 
 /** Rows the source needs for a suite: its key space, or its hot keys. */
