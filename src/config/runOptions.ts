@@ -6,12 +6,23 @@ import { formatDuration, parseDuration } from './duration.ts';
 import { fail } from './messages.ts';
 import { option } from './option.ts';
 import { parseRedisUrl, redactUrl } from './redisTarget.ts';
+import { parseSourceUrl, redactSourceUrl } from './sourceUrl.ts';
 import { TIMER_MODES, type TimerMode } from './types.ts';
-import { formatPercent, parseInteger, parsePath, parsePercent, parseSpeedup, parseSwitch } from './values.ts';
+import {
+  formatPercent,
+  parseInteger,
+  parsePath,
+  parsePercent,
+  parseRate,
+  parseSpeedup,
+  parseSwitch,
+} from './values.ts';
 
 const MAX_REDIS_TIMEOUT_MS = 60_000;
 /** Enough for any test of repeats; past it a run takes hours. */
 const MAX_REPEAT = 50;
+/** A week: past it a stale-age limit or a latency target is no limit at all. */
+const MAX_STALE_AGE_MS = 7 * 24 * 3600_000;
 const text = (value: string) => value;
 const asIs = (_label: string, raw: string) => raw;
 const aSwitch = { type: 'switch', parse: parseSwitch, format: String, default: false, scope: 'run' } as const;
@@ -43,6 +54,50 @@ export const RUN_OPTIONS = [
     example: 'redis://127.0.0.1:6379/0',
   }),
   option({
+    key: 'sourceUrl',
+    flag: 'source',
+    field: false,
+    type: 'string',
+    metavar: 'URL',
+    // Checked here, so a bad URL exits 2 before anything starts; the run reads it again with resolveSourceTarget.
+    parse: (label, raw) => {
+      parseSourceUrl(raw, label === 'SOURCE_URL' ? 'SOURCE_URL' : '--source');
+      return raw;
+    },
+    format: redactSourceUrl,
+    default: undefined as string | undefined,
+    scope: 'run',
+    help: 'the database behind the cache: sqlite, sqlite:FILE, mysql://user:pass@host:port/db (MySQL, MariaDB) or postgres://…; a database URL gets a table of its own, cab_<run id>_products, dropped at the end',
+    defaultText: 'SOURCE_URL, else sqlite (in memory)',
+    example: 'mysql://root@127.0.0.1:3306/test',
+  }),
+  option({
+    key: 'sourceQuery',
+    flag: 'source-query',
+    field: false,
+    type: 'string',
+    metavar: 'SQL',
+    parse: parsePath('a SELECT with one placeholder, such as "SELECT * FROM products WHERE id = ?"'),
+    format: text,
+    default: undefined as string | undefined,
+    scope: 'run',
+    help: "read the user's own table instead, read-only: the point SELECT a miss runs (with --source-ids; no writing suites)",
+    example: '"SELECT * FROM products WHERE id = ?"',
+  }),
+  option({
+    key: 'sourceIds',
+    flag: 'source-ids',
+    field: false,
+    type: 'string',
+    metavar: 'SQL',
+    parse: parsePath('a SELECT of ids, such as "SELECT id FROM products"'),
+    format: text,
+    default: undefined as string | undefined,
+    scope: 'run',
+    help: 'with --source-query: the ids to read, its first column in order; --dist picks among them',
+    example: '"SELECT id FROM products"',
+  }),
+  option({
     key: 'scenario',
     flag: 'scenario',
     field: false,
@@ -68,6 +123,12 @@ export const RUN_OPTIONS = [
     help: "run a snapshot's exact settings again; flags given beside it override",
     example: 'results/default/2026-11-25T20-22-28Z.json',
   }),
+  /*
+   * The answer's constraints (src/answer/): what the recommended TTL must
+   * meet. They change which row is recommended, never what is measured, so
+   * compare still judges two runs that differ in them (and says when their
+   * answers differ). Production units, as the answer reports in them.
+   */
   option({
     key: 'maxStalePct',
     flag: 'max-stale',
@@ -75,10 +136,50 @@ export const RUN_OPTIONS = [
     metavar: 'PCT',
     parse: parsePercent,
     format: formatPercent,
+    // An unbounded staleness is rarely what anyone wants: 1 in 100 reads may be stale unless told otherwise.
+    default: 1 as number | undefined,
+    scope: 'run',
+    help: 'the answer: stale reads allowed, share of all reads',
+    example: '0.5%',
+  }),
+  option({
+    key: 'maxStaleAgeMs',
+    flag: 'max-stale-age',
+    type: 'string',
+    metavar: 'D',
+    parse: (l, r) => parseDuration(l, r, 1, MAX_STALE_AGE_MS),
+    format: formatDuration,
     default: undefined as number | undefined,
     scope: 'run',
-    help: 'advise the best-hit-ratio TTL whose stale reads stay within PCT',
-    example: '1%',
+    help: 'the answer: how old a stale read may be (production units)',
+    defaultText: 'no limit',
+    example: '5s',
+  }),
+  option({
+    key: 'maxSourceRate',
+    flag: 'max-source-rate',
+    type: 'number',
+    metavar: 'R',
+    parse: parseRate,
+    format: String,
+    default: undefined as number | undefined,
+    scope: 'run',
+    help: 'the answer: reads/s the database can take (production units), the stampede peak included',
+    defaultText: 'no limit',
+    example: '500',
+  }),
+  option({
+    key: 'maxP99Ms',
+    flag: 'max-p99',
+    type: 'string',
+    metavar: 'D',
+    parse: (l, r) => parseDuration(l, r, 0.001, MAX_STALE_AGE_MS),
+    format: formatDuration,
+    default: undefined as number | undefined,
+    scope: 'run',
+    help: 'the answer: the read latency target, p99',
+    defaultText: 'no limit',
+    example: '5ms',
   }),
   option({
     key: 'speedup',

@@ -7,10 +7,13 @@
  * run). Settings that differ are listed first: a workload that changed is
  * not a regression. The text and Markdown forms are in compareRender.ts.
  */
+import { answerHeadline } from '../answer/text.ts';
+import type { Answer } from '../answer/types.ts';
 import { UsageError } from '../errors.ts';
 import { SUITES } from '../suites/registry.ts';
 import { keyedRows } from '../suites/repeats.ts';
 import type { MetricRule, MetricUnit, Suite } from '../suites/suite.ts';
+import { sourceLabel } from './environment.ts';
 import { harnessBound, type Judgement, judgeFigure } from './judge.ts';
 import { type SettingDiff, settingDiffs } from './settingsDiff.ts';
 import type { Snapshot } from './snapshotFormat.ts';
@@ -38,6 +41,20 @@ export interface Comparison {
   settings: SettingDiff[];
   /** Things that make the numbers less comparable: a degraded run, an old snapshot. */
   notes: string[];
+  /** Set when the two runs answer "which TTL?" differently (not a regression: the trade-off moved). */
+  answerChanged: { old: string; new: string } | null;
+}
+
+/**
+ * The two answers in a few words, when they differ. Figures alone move with
+ * noise; what is compared is what a user would do: the TTL and invalidation,
+ * or which constraints bind.
+ */
+export function answerChange(oldAnswer: Answer | undefined, newAnswer: Answer | undefined) {
+  const [o, n] = [oldAnswer, newAnswer].map((a) =>
+    a ? answerHeadline(a) : 'no answer (snapshot older than the answer)',
+  );
+  return o === n ? null : { old: o as string, new: n as string };
 }
 
 function comparabilityNotes(oldSnap: Snapshot, newSnap: Snapshot): string[] {
@@ -57,6 +74,11 @@ function comparabilityNotes(oldSnap: Snapshot, newSnap: Snapshot): string[] {
         `${side}: ${bound} of ${rows.length} rows were harness-bound (the machine, not Redis, set the pace): their latencies measure this machine`,
       );
     }
+  }
+  // A database behind the cache is part of what was measured: a change of source moves every source figure.
+  const [oldSource, newSource] = [sourceLabel(oldSnap.env?.source), sourceLabel(newSnap.env?.source)];
+  if (oldSource.split(',')[0] !== newSource.split(',')[0]) {
+    notes.push(`the runs had different sources (OLD ${oldSource}, NEW ${newSource}): source costs differ by design`);
   }
   return notes;
 }
@@ -105,6 +127,7 @@ export function compareSnapshots(oldSnap: Snapshot, newSnap: Snapshot, options: 
     notJudged: rows.filter((r) => r.verdict === null).length,
     settings,
     notes: comparabilityNotes(oldSnap, newSnap),
+    answerChanged: oldSnap.answer || newSnap.answer ? answerChange(oldSnap.answer, newSnap.answer) : null,
   };
 }
 

@@ -86,6 +86,11 @@ function settingLines(c: Comparison): string[] {
   );
 }
 
+/** Not a regression: the trade-off moved, and the TTL a user would pick with it. */
+function answerLine(a: { old: string; new: string }): string {
+  return `the answer changed: OLD ${a.old} → NEW ${a.new}`;
+}
+
 /** Which tests gave the p-values, once each. */
 function methods(c: Comparison): string[] {
   const used = [...new Set(c.rows.map((r) => r.method).filter((m) => m !== ''))];
@@ -102,6 +107,7 @@ export function renderComparison(c: Comparison): string {
   const lines = settingLines(c);
   lines.push(c.rows.length > 0 ? table.toString() : 'no rows to compare');
   for (const note of [...c.notes, ...methods(c)]) lines.push(`note: ${note}`);
+  if (c.answerChanged) lines.push(answerLine(c.answerChanged));
   lines.push(summaryLine(c));
   return lines.join('\n');
 }
@@ -118,5 +124,6 @@ export function renderComparisonMarkdown(c: Comparison): string {
   } else lines.push('no rows to compare');
   const notes = [...c.notes, ...methods(c)];
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${cell(n)}`));
+  if (c.answerChanged) lines.push('', answerLine(c.answerChanged));
   return lines.join('\n');
 }

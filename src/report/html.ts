@@ -7,9 +7,11 @@
  * generation date, so re-rendering an unchanged snapshot changes no byte.
  */
 
+import { answerLines } from '../answer/text.ts';
 import { type Chart, compareCharts, snapshotCharts } from './charts.ts';
 import type { Comparison } from './compare.ts';
 import { COMPARISON_HEAD, comparisonCells, summaryLine } from './compareRender.ts';
+import { sourceLabel } from './environment.ts';
 import type { Snapshot } from './snapshotFormat.ts';
 import { escapeXml as esc } from './svg/xml.ts';
 import { snapshotTables, type TableData } from './tables.ts';
@@ -79,7 +81,7 @@ function runFacts(snapshot: Snapshot): string[] {
   return [
     `date: ${snapshot.createdAt}`,
     `status: ${snapshot.status}`,
-    `Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), SQLite ${env.source.version}`,
+    `Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), source ${sourceLabel(env.source)}`,
     `CPU: ${env.cpu} × ${env.cores}, ${env.os}`,
     `git commit: ${env.gitCommit ?? 'unknown'}`,
     `run time: ${snapshot.durationSec.toFixed(1)} s`,
@@ -108,6 +110,8 @@ export function renderHtml(snapshot: Snapshot, charts: readonly Chart[] = snapsh
   const title = `cache-aside-bench: ${String(snapshot.config.scenario)}`;
   return page(`${title} (${snapshot.createdAt})`, [
     `<h1>${esc(title)}</h1>`,
+    // The answer opens the page as it opens latest.md.
+    ...(snapshot.answer ? answerLines(snapshot.answer).map((line) => `<p class="answer">${esc(line)}</p>`) : []),
     list(runFacts(snapshot), 'meta'),
     ...sections(snapshotTables(snapshot), charts),
   ]);

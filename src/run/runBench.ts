@@ -4,16 +4,16 @@
  * the snapshot, and always clean up — the run's keys, the clients, a server
  * it started — whatever happened.
  */
+import { answerFor } from '../answer/fromRun.ts';
+import { answerLines } from '../answer/text.ts';
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
-import type { Settings } from '../config/options.ts';
-import { resolveRedisTarget } from '../config/redisTarget.ts';
-import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
+import type { OptionKey, Settings } from '../config/options.ts';
+import { RUN, recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
-import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
-import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
+import { stopTimer } from '../load/preciseTimer.ts';
+import type { RedisSession } from '../redis/redisSession.ts';
 import { calibrationTable } from '../report/calibrate.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
@@ -26,15 +26,16 @@ import { saveSnapshot } from '../report/snapshotFile.ts';
 import { SCHEMA_VERSION, type Snapshot, type SuiteSection } from '../report/snapshotFormat.ts';
 import { snapshotTables } from '../report/tables.ts';
 import type { SourceDriver } from '../source/driver.ts';
-import { SqliteDriver } from '../source/sqliteDriver.ts';
 import type { Lab, Progress } from '../suites/context.ts';
-import type { FreshnessResult } from '../suites/freshness.ts';
+import { freshness } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
 import type { Suite } from '../suites/suite.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
 import { runPasses } from './passes.ts';
+import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
+import { connect, describeMemory } from './throwawayRedis.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -54,50 +55,87 @@ type Plan = { suite: Suite; production: Settings }[];
 export async function runBench(request: BenchRequest, io: BenchIo): Promise<BenchOutcome> {
   const started = performance.now();
   const run = calibrating(resolveRun(request), request);
-  const plan: Plan = SUITES.filter((s) => request.suites.includes(s.name)).map((suite) => ({
+  const chosen = SUITES.filter((s) => request.suites.includes(s.name));
+  // Checked before anything starts: a bad source URL or mode exits 2.
+  const sourcePlan = planSource(run, io.env, chosen);
+  const plan: Plan = chosen.map((suite) => ({
     suite,
-    production: resolveSettings(suite, request),
+    production: resolveSettings(suite, request, sourceDefaults(sourcePlan)),
   }));
   const say = (line: string) => {
     if (!request.quiet) io.err(line);
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
-  await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
-  const session = await openRedisSession(resolveRedisTarget(run.redisUrl, io.env), {
-    commandTimeoutMs: run.redisTimeoutMs,
-    onError: () => {
-      account.connectionErrors++;
-    },
-  });
-  const driver = new SqliteDriver();
+  const session = await connect(run, plan, io.env, account);
+  let driver: SourceDriver | undefined;
   try {
     say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
-    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
-    const seeded = await driver.seed(rows, run.seed ?? 1);
-    say(
-      `source: SQLite ${driver.version}, ${rows.toLocaleString('en-US')} rows seeded in ${(seeded.ms / 1000).toFixed(1)} s`,
-    );
+    if (session.throwawayMemory) say(`redis: ${describeMemory(session.throwawayMemory)}`);
+    driver = await openSource(sourcePlan, runIdOf(session.prefix), poolSize(plan));
+    await prepareSource(driver, plan, run, { request, io, say });
     const progress = createProgress(request.quiet);
     const lab = createLab(session, driver, account, { signal: io.signal, progress });
     const sections = await runSuites(plan, { lab, progress, say }, run, io);
-    addAdvice(sections, run.maxStalePct);
-    const snapshot = buildSnapshot({ request, run, session, driver, account, sections, started });
+    const pool = poolSize(plan);
+    const snapshot = buildSnapshot({ request, run, session, driver, pool, account, sections, started });
+    snapshot.answer = answerFor({
+      sections,
+      run,
+      given: (key: OptionKey) => request.given[key] !== undefined || request.pinned[RUN]?.[key] !== undefined,
+      freshnessSettings: resolveSettings(freshness, request, sourceDefaults(sourcePlan)),
+      redisErrors: snapshot.errors.redis,
+    });
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
-    // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
-    const timerStopped = stopTimer();
-    await driver.close();
-    const { removedKeys, error } = await session.close();
-    await timerStopped;
-    // Said even under --quiet: keys left on a user's server are worth a line.
-    if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
-    else
-      say(
-        `cleanup: removed ${removedKeys} keys under ${session.prefix}${session.throwaway ? ', stopped the throwaway redis-server' : ''}`,
-      );
+    await cleanUp(session, driver, { io, say });
+  }
+}
+
+/** `cab:<run id>:` → the run id, which also names the run's tables. */
+function runIdOf(prefix: string): string {
+  return prefix.split(':')[1] ?? prefix;
+}
+
+/** Seeds the owned table with the rows the suites need, or fits the suites' keys to the user's ids. */
+async function prepareSource(
+  driver: SourceDriver,
+  plan: Plan,
+  run: Settings,
+  { request, io, say }: { request: BenchRequest; io: BenchIo; say: (line: string) => void },
+): Promise<void> {
+  if (driver.readOnly) {
+    fitKeysToIds(plan, driver.keys(), request, io.err);
+    say(sourceLine(driver, null));
+    return;
+  }
+  const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
+  say(sourceLine(driver, await seedSource(driver, rows, run.seed ?? 1, io.signal)));
+}
+
+/**
+ * Every exit path ends here (normal end, error, Ctrl-C): the timer thread
+ * stops, the owned table is dropped, the run's keys are removed, a throwaway
+ * server is stopped. Failures to clean up are said even under --quiet.
+ */
+async function cleanUp(
+  session: RedisSession,
+  driver: SourceDriver | undefined,
+  { io, say }: { io: BenchIo; say: (line: string) => void },
+): Promise<void> {
+  // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
+  const timerStopped = stopTimer();
+  const dropped = await driver?.close();
+  const { removedKeys, error } = await session.close();
+  await timerStopped;
+  if (dropped?.error) io.err(`warning: ${dropped.error}`);
+  if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
+  else {
+    const table = dropped?.droppedTable ? `, dropped table ${dropped.droppedTable}` : '';
+    const server = session.throwaway ? ', stopped the throwaway redis-server' : '';
+    say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${table}${server}`);
   }
 }
 
@@ -106,23 +144,32 @@ interface Finished {
   run: Settings;
   session: RedisSession;
   driver: SourceDriver;
+  /** Connections the database pool holds (SQLite: queries in flight at most). */
+  pool: number;
   account: RunAccount;
   sections: Record<string, SuiteSection>;
   started: number;
 }
 
-function buildSnapshot({ request, run, session, driver, account, sections, started }: Finished): Snapshot {
+function buildSnapshot({ request, run, session, driver, pool, account, sections, started }: Finished): Snapshot {
   const errors = runErrors(account);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
     status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
     durationSec: (performance.now() - started) / 1000,
-    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
+    env: describeEnvironment(
+      session.server,
+      { kind: driver.kind, version: driver.version, pool },
+      run.timer ?? 'thread',
+    ),
     config: {
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
       redis: session.display,
+      ...(session.throwawayMemory ? { redisServer: session.throwawayMemory } : {}),
+      source: driver.display,
+      ...(driver.readOnly ? { sourceQuery: run.sourceQuery, sourceIds: run.sourceIds } : {}),
       ...recordRunSettings(run),
     },
     errors,
@@ -171,13 +218,6 @@ async function runSuites(
   return sections;
 }
 
-function addAdvice(sections: Record<string, SuiteSection>, maxStalePct: number | undefined): void {
-  const sweep = sections['ttl-sweep'] as unknown as TtlSweepResult | undefined;
-  if (sweep) sweep.advice = recommendTtl(sweep.rows);
-  const fresh = sections.freshness as unknown as FreshnessResult | undefined;
-  if (fresh && maxStalePct !== undefined) fresh.advice = adviseMaxStale(fresh.rows, maxStalePct);
-}
-
 /**
  * `--calibrate` is a run with repeats (5 unless --repeat says) that saves
  * nothing under results/ (it measures the machine, not a result; --json
@@ -222,5 +262,7 @@ async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: Ben
   io.out(
     `\ntotal time ${snapshot.durationSec.toFixed(1)} s${written.length ? `; saved ${written.join(', ')}` : '; nothing saved'}`,
   );
+  // Printed last: what the run was for.
+  if (snapshot.answer) io.out(`\n${answerLines(snapshot.answer).join('\n')}`);
   return written;
 }

@@ -26,11 +26,20 @@ import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import { hitRatioCounts, staleRatioCounts } from './figureCounts.ts';
 import type { ReadRunResult } from './readRun.ts';
-import { deriveWarmup, hitCounts, measureRows, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import {
+  deriveWarmup,
+  hitCounts,
+  type MemoryFields,
+  measureRows,
+  memoryFields,
+  ROW_OPTIONS,
+  rowDurationMs,
+  rowService,
+} from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
-import { figure, harnessNotes } from './tableKit.ts';
+import { capacityNotes, figure, harnessNotes } from './tableKit.ts';
 
-export interface FreshnessRow {
+export interface FreshnessRow extends MemoryFields {
   invalidation: Invalidation;
   ttlMs: TtlMs;
   reads: number;
@@ -50,6 +59,8 @@ export interface FreshnessRow {
   racedStaleReads: number;
   maxStaleAgeMs: number | null;
   p99Ms: number;
+  /** Reads/s that reached the source (misses: invalidation's reloads included). Absent in older snapshots. */
+  sourceReadsPerSec?: number;
   /** Δ and δ as measured (ms): the load time, and its part from the query to the store. */
   loadMs: number | null;
   raceMs: number | null;
@@ -58,7 +69,6 @@ export interface FreshnessRow {
 
 export interface FreshnessResult {
   rows: FreshnessRow[];
-  advice?: string;
 }
 
 export const freshness = defineSuite<FreshnessResult>({
@@ -73,6 +83,7 @@ export const freshness = defineSuite<FreshnessResult>({
     durationMs: 3000,
   },
   derive: deriveWarmup,
+  writesSource: true,
   run: runFreshness,
   rowKey: (row) => `${row.invalidation} ttl=${formatTtl(row.ttlMs)}`,
   metrics: [
@@ -110,7 +121,7 @@ async function freshnessRow(
 ): Promise<FreshnessRow> {
   const { settings } = ctx;
   const rng = ctx.rng.fork(`freshness:${index}`);
-  const { sampler, writeSampler } = samplers(settings, rng);
+  const { sampler, writeSampler } = freshnessSamplers(settings, rng);
   const { source, service } = rowService(ctx, { suite: 'freshness', index, ttlMs, rng });
   const staleness = new StaleTracker(source);
   const load = loadShape(settings);
@@ -159,6 +170,7 @@ function figures(
   invalidation: Invalidation,
 ): Omit<FreshnessRow, 'invalidation' | 'ttlMs'> {
   return {
+    ...memoryFields(run),
     reads: run.reads,
     writes: run.writes,
     ...hitCounts(run),
@@ -172,14 +184,19 @@ function figures(
     racedStaleReads: invalidation === 'ttl' ? 0 : staleness.stale,
     maxStaleAgeMs: staleness.maxAgeMs,
     p99Ms: summarize(run.all).p99Ms,
+    sourceReadsPerSec: run.sourceReadsPerSec,
     loadMs: run.loadMs,
     raceMs: run.raceMs,
     harness: run.harness,
   };
 }
 
-/** Reads' keys, and writes' keys: the same hot rows as the reads unless a write distribution of their own is given. */
-function samplers(settings: SuiteContext['settings'], rng: Rng) {
+/**
+ * Reads' keys, and writes' keys: the same hot rows as the reads unless a
+ * write distribution of their own is given. Exported so the answer predicts
+ * staleness on exactly the popularity this suite drew from.
+ */
+export function freshnessSamplers(settings: SuiteContext['settings'], rng: Rng) {
   const keys = required(settings, 'keys');
   const sampler = createKeySampler(required(settings, 'dist'), keys, rng.fork('keys'));
   const writeSampler = settings.writeDist
@@ -196,11 +213,11 @@ function freshnessTable(section: FreshnessResult): TableData {
       (r) =>
         `${r.invalidation} at TTL ${formatTtl(r.ttlMs)}: ${fmtCount(r.racedStaleReads)} stale reads despite invalidation — a reader loaded the old row and stored it after the writer's ${r.invalidation === 'delete' ? 'delete' : 'set'} (the race leases close)`,
     );
+  notes.push(...capacityNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   notes.push(...harnessNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   if (rows.some((r) => r.staleReadRatioInterval)) {
     notes.push('a stale-read ratio built on under 30 stale reads is shown with its 95% interval (Clopper–Pearson)');
   }
-  if (section.advice) notes.push(section.advice);
   return {
     title: 'freshness (stale = a hit older than the source row; ratios over all reads)',
     head: [

@@ -31,3 +31,18 @@ export function figure(row: object, field: string, format: (value: number | null
   for (const part of field.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
   return format(typeof node === 'number' ? node : null);
 }
+
+/** The line the issue asked for, one per row that evicted: memory, not the TTL, limited its hit ratio. */
+export function capacityNotes(
+  rows: readonly { evictedKeys?: number | null; residentKeys?: number | null }[],
+  label: (index: number) => string,
+): string[] {
+  return rows.flatMap((row, i) => {
+    const evicted = row.evictedKeys ?? 0;
+    if (evicted <= 0) return [];
+    const resident = row.residentKeys == null ? '' : ` (${row.residentKeys.toLocaleString('en-US')} keys resident)`;
+    return [
+      `${label(i)}: capacity-bound: ${evicted.toLocaleString('en-US')} evictions; hit ratio limited by memory, not TTL${resident}`,
+    ];
+  });
+}

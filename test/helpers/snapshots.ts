@@ -20,6 +20,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     cacheReads: hitRatio === null ? 0 : 10_000,
     hitRatio,
     predictedHitRatio: hitRatio,
+    predictionBasis: 'ttl',
     serverHitRatio: hitRatio,
     p50Ms: 0.2,
     p95Ms: 0.5,
@@ -31,6 +32,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     sourceReadsPerSec: 100,
     sourceReads: 1000,
     windowMs: 10_000,
+    serverSourceReadsPerSec: null,
     predictedSourceReadsPerSec: 100,
     loadMs: 1.2,
     sourceP50Ms: 1.1,
@@ -38,6 +40,12 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     redisErrors: 0,
     harness,
     histogram: 'HISTFAKE',
+    capacityBound: false,
+    evictedKeys: 0,
+    usedMemoryBytes: 1_000_000,
+    maxmemoryBytes: 0,
+    maxmemoryPolicy: 'noeviction',
+    residentKeys: 1000,
   });
   const snapshot: Snapshot = {
     schemaVersion: 2,

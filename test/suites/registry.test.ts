@@ -65,7 +65,8 @@ describe('the suite registry', () => {
   });
 
   it('drives the tables, compare and snapshot validation', () => {
-    expect(snapshotTables(withEcho(1)).map((t) => t.title)).toContain('echo table');
+    // Every table's title ends naming the source (snapshotTables adds it).
+    expect(snapshotTables(withEcho(1)).map((t) => t.title)).toContain('echo table — source: SQLite 3.45.0');
     const c = compareSnapshots(withEcho(1), withEcho(2), { threshold: 5 });
     const row = c.rows.find((r) => r.suite === 'echo');
     expect(row).toMatchObject({ rowKey: 'a', metric: 'score', old: { value: 1 }, new: { value: 2 } });
