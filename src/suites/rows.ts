@@ -1,6 +1,7 @@
 /** Rules the suites share: how long rows warm up and measure, and how a row's harness figures read. */
 import type { Settings, SuiteOptionKey } from '../config/options.ts';
 import type { TtlMs } from '../config/types.ts';
+import { summarize } from '../metrics/latencyHistogram.ts';
 import type { Rng } from '../workload/rng.ts';
 import { inRunOrder, type ServiceSpec, type SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
@@ -137,5 +138,24 @@ export function memoryFields(run: ReadRunResult): MemoryFields {
     maxmemoryBytes: m?.maxmemoryBytes ?? null,
     maxmemoryPolicy: m?.maxmemoryPolicy ?? null,
     residentKeys: m?.residentKeys ?? null,
+  };
+}
+
+/**
+ * A row's source figures: reads/s with the count and window behind it (the
+ * database's own count beside it), Δ (mean load time), and the median time
+ * of the reads the source served (misses; every read at TTL 0), from their
+ * actual send: the source's time without the harness's lateness, and a
+ * median, so a stall of the machine that moves the mean and the p99 hardly
+ * moves it.
+ */
+export function sourceFigures(run: ReadRunResult) {
+  return {
+    sourceReadsPerSec: run.sourceReadsPerSec,
+    sourceReads: run.sourceReads,
+    windowMs: run.windowMs,
+    serverSourceReadsPerSec: run.serverSourceReadsPerSec,
+    loadMs: run.loadMs,
+    sourceP50Ms: run.sourceServed.totalCount > 0 ? summarize(run.sourceServed).p50Ms : null,
   };
 }

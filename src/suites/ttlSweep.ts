@@ -13,7 +13,6 @@ import { createKeySampler } from '../workload/keySampler.ts';
 import { type Filling, predictFilling } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import { hitRatioCounts, sourceReadCounts } from './figureCounts.ts';
-import type { ReadRunResult } from './readRun.ts';
 import { type PredictionBasis, predictionNotes, predictRow } from './rowPrediction.ts';
 import {
   deriveWarmup,
@@ -25,6 +24,7 @@ import {
   ROW_OPTIONS,
   rowDurationMs,
   rowService,
+  sourceFigures,
 } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
 import { capacityNotes, figure, harnessNotes, ttlCell } from './tableKit.ts';
@@ -61,12 +61,7 @@ export interface TtlSweepRow extends MemoryFields {
   predictedSourceReadsPerSec: number | null;
   /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
   loadMs: number | null;
-  /**
-   * The median latency of the reads the source served (misses; every read at
-   * TTL 0), from their actual send: the source's time as a reader sees it,
-   * without the harness's lateness. A median, so a stall of the machine that
-   * moves the mean and the p99 hardly moves it.
-   */
+  /** Median time of the reads the source served, from their actual send (rows.ts, `sourceFigures`). */
   sourceP50Ms: number | null;
   load: ReturnType<typeof loadReport>;
   redisErrors: number;
@@ -156,13 +151,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     maxMs: latency.maxMs,
     service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
     readsPerSec: run.driver.achievedRate,
-    sourceReadsPerSec: run.sourceReadsPerSec,
-    sourceReads: run.sourceReads,
-    windowMs: run.windowMs,
-    serverSourceReadsPerSec: run.serverSourceReadsPerSec,
+    ...sourceFigures(run),
     predictedSourceReadsPerSec: predicted.sourceReadsPerSec,
-    loadMs: run.loadMs,
-    sourceP50Ms: sourceP50(run),
     load: loadReport(run),
     redisErrors: run.cache.redisErrors,
     harness: run.harness,
@@ -178,11 +168,6 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
         : null,
     ...memory,
   };
-}
-
-/** The p50 of the reads the source served, from their actual send; null when there were none. */
-function sourceP50(run: ReadRunResult): number | null {
-  return run.sourceServed.totalCount > 0 ? summarize(run.sourceServed).p50Ms : null;
 }
 
 /** Client and Redis hit ratios further apart than this get a note. */
