@@ -11,6 +11,8 @@ import { listScenarios } from './scenario.ts';
 export interface HelpSuite {
   name: string;
   summary: string;
+  /** Runs only when named (not among the suites a run without names runs). */
+  optIn?: boolean;
   uses: readonly OptionKey[];
   defaults: Partial<Settings>;
 }

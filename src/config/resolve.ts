@@ -31,10 +31,16 @@ export function resolveSettings(suite: SuiteDefaults, request: BenchRequest): Se
     }
   }
   const settings = merged as Settings;
-  // Derived defaults never override a value that was pinned or given.
+  // Derived defaults never override a value that was pinned or given; one derived as
+  // undefined (present, no value) drops a suite default that does not apply (a trace's duration is its own).
   const fixed = new Set([...Object.keys(request.pinned[suite.name] ?? {}), ...Object.keys(request.given)]);
-  const derived = Object.entries(suite.derive?.(settings) ?? {}).filter(([k, v]) => v !== undefined && !fixed.has(k));
-  return { ...settings, ...Object.fromEntries(derived) };
+  const derived = Object.entries(suite.derive?.(settings) ?? {}).filter(([k]) => !fixed.has(k));
+  const out: Record<string, unknown> = { ...settings };
+  for (const [key, value] of derived) {
+    if (value === undefined) delete out[key];
+    else out[key] = value;
+  }
+  return out as Settings;
 }
 
 /** The run's own settings: option defaults < what a `--rerun` pinned for the run < what the user gave. */

@@ -7,7 +7,7 @@
 import { formatTtl } from '../config/duration.ts';
 import { fmtMs, fmtPct, fmtRate, fmtRatio } from '../metrics/format.ts';
 import type { FreshnessRow } from '../suites/freshness.ts';
-import type { TtlSweepRow } from '../suites/ttlSweep.ts';
+import type { CurvePoint, TtlSweepRow } from '../suites/ttlSweep.ts';
 
 /** Orders TTLs with `null` (no expiry) last. */
 function ttlOrder(a: number | null, b: number | null): number {
@@ -28,6 +28,22 @@ export function recommendTtl(rows: TtlSweepRow[], share = 0.9): string | undefin
     `recommendation: TTL ${formatTtl(pick.ttlMs)} is the shortest that reaches ${Math.round(share * 100)}% of the best hit ratio ` +
     `(${fmtRatio(pick.hitRatio)} vs ${fmtRatio(best.hitRatio)} at ${formatTtl(best.ttlMs)}), with p99 ${fmtMs(pick.p99Ms)} ms ` +
     `and ${fmtRate(pick.sourceReadsPerSec)} source reads/s${baseline}`
+  );
+}
+
+/**
+ * With a trace: the shortest TTL of the simulated curve (~20 log-spaced TTLs
+ * over the trace) that reaches `share` of the curve's best hit ratio.
+ */
+export function recommendFromCurve(curve: readonly CurvePoint[], share = 0.9): string | undefined {
+  if (curve.length === 0) return undefined;
+  const best = curve.reduce((a, b) => (b.hitRatio > a.hitRatio ? b : a));
+  const pick = [...curve].sort((a, b) => a.ttlMs - b.ttlMs).find((p) => p.hitRatio >= share * best.hitRatio);
+  if (!pick || best.hitRatio === 0) return undefined;
+  return (
+    `recommendation (simulated on the trace, ${curve.length} TTLs from ${formatTtl(curve[0]?.ttlMs ?? 0)} to ${formatTtl(curve[curve.length - 1]?.ttlMs ?? 0)}): ` +
+    `TTL ${formatTtl(pick.ttlMs)} is the shortest that reaches ${Math.round(share * 100)}% of the best hit ratio ` +
+    `(${fmtRatio(pick.hitRatio)} vs ${fmtRatio(best.hitRatio)} at ${formatTtl(best.ttlMs)}), with ${fmtRate(pick.sourceReadsPerSec)} source reads/s predicted`
   );
 }
 

@@ -7,32 +7,28 @@
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
 import type { Settings } from '../config/options.ts';
-import { resolveRedisTarget } from '../config/redisTarget.ts';
 import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
-import { InterruptedError } from '../errors.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
-import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
+import { adviseMaxStale, recommendFromCurve, recommendTtl } from '../report/advice.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
-import { describeEnvironment } from '../report/environment.ts';
 import { renderHtml } from '../report/html.ts';
 import { createProgress } from '../report/progress.ts';
 import { asciiChartSection, renderMarkdown, renderTerminal } from '../report/render.ts';
 import { saveSnapshot } from '../report/snapshotFile.ts';
 import { SCHEMA_VERSION, type Snapshot, type SuiteSection } from '../report/snapshotFormat.ts';
 import { snapshotTables } from '../report/tables.ts';
-import type { SourceDriver } from '../source/driver.ts';
-import { SqliteDriver } from '../source/sqliteDriver.ts';
 import type { Lab, Progress } from '../suites/context.ts';
 import type { FreshnessResult } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
-import type { Suite } from '../suites/suite.ts';
+import { traceKey } from '../suites/traceInput.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
-import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
+import { type Backend, loadTraces, offlineBackend, openBackend, type Plan, type TraceTable } from './backend.ts';
+import { newRunAccount, type RunAccount, runErrors } from './lab.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -47,8 +43,6 @@ export interface BenchOutcome {
   written: string[];
 }
 
-type Plan = { suite: Suite; production: Settings }[];
-
 export async function runBench(request: BenchRequest, io: BenchIo): Promise<BenchOutcome> {
   const started = performance.now();
   const run = resolveRun(request);
@@ -61,66 +55,57 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
+  for (const { suite, production } of plan) {
+    if (suite.needsTrace && production.trace === undefined) {
+      throw new UsageError(
+        `${suite.name} needs a trace: expected --trace FILE (csv, twitter or cachebench; plain or .gz)`,
+      );
+    }
+  }
+  // Read before anything starts: a bad trace is refused (exit 2) without starting Redis.
+  const traces = await loadTraces(plan, say);
   await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
-  const session = await openRedisSession(resolveRedisTarget(run.redisUrl, io.env), {
-    commandTimeoutMs: run.redisTimeoutMs,
-    onError: () => {
-      account.connectionErrors++;
-    },
-  });
-  const driver = new SqliteDriver();
+  const progress = createProgress(request.quiet);
+  let backend: Backend | undefined;
   try {
-    say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
-    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
-    const seeded = await driver.seed(rows, run.seed ?? 1);
-    say(
-      `source: SQLite ${driver.version}, ${rows.toLocaleString('en-US')} rows seeded in ${(seeded.ms / 1000).toFixed(1)} s`,
-    );
-    const progress = createProgress(request.quiet);
-    const lab = createLab(session, driver, account, { signal: io.signal, progress });
-    const sections = await runSuites(plan, { lab, progress, say }, run, io);
+    backend = plan.every(({ suite }) => suite.offline)
+      ? offlineBackend()
+      : await openBackend(plan, run, io, account, { signal: io.signal, progress, say, traces });
+    const sections = await runSuites(plan, { lab: backend.lab, progress, say, traces }, run, io);
     addAdvice(sections, run.maxStalePct);
-    const snapshot = buildSnapshot({ request, run, session, driver, account, sections, started });
+    const snapshot = buildSnapshot({ request, run, backend, account, sections, started });
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
     // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
     const timerStopped = stopTimer();
-    await driver.close();
-    const { removedKeys, error } = await session.close();
+    await backend?.close(io, say);
     await timerStopped;
-    // Said even under --quiet: keys left on a user's server are worth a line.
-    if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
-    else
-      say(
-        `cleanup: removed ${removedKeys} keys under ${session.prefix}${session.throwaway ? ', stopped the throwaway redis-server' : ''}`,
-      );
   }
 }
 
 interface Finished {
   request: BenchRequest;
   run: Settings;
-  session: RedisSession;
-  driver: SourceDriver;
+  backend: Backend;
   account: RunAccount;
   sections: Record<string, SuiteSection>;
   started: number;
 }
 
-function buildSnapshot({ request, run, session, driver, account, sections, started }: Finished): Snapshot {
+function buildSnapshot({ request, run, backend, account, sections, started }: Finished): Snapshot {
   const errors = runErrors(account);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
     status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
     durationSec: (performance.now() - started) / 1000,
-    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
+    env: backend.env,
     config: {
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
-      redis: session.display,
+      redis: backend.display,
       ...recordRunSettings(run),
     },
     errors,
@@ -129,15 +114,10 @@ function buildSnapshot({ request, run, session, driver, account, sections, start
   };
 }
 
-/** Rows the source needs for a suite: its key space, or its hot keys. */
-function rowsNeeded(suite: Suite, settings: Settings): number {
-  return Math.max(settings.keys ?? 0, suite.uses.includes('hotKeys') ? (settings.hotKeys ?? 0) : 0);
-}
-
 /** Each suite in turn; an interrupted run throws, so nothing is saved. */
 async function runSuites(
   plan: Plan,
-  { lab, progress, say }: { lab: Lab; progress: Progress; say: (line: string) => void },
+  { lab, progress, say, traces }: { lab: Lab; progress: Progress; say: (line: string) => void; traces: TraceTable },
   run: Settings,
   io: BenchIo,
 ) {
@@ -149,7 +129,9 @@ async function runSuites(
     say(`running ${suite.name} …`);
     const suiteStart = performance.now();
     const settings = toRunUnits(production, run.speedup ?? 1);
-    const ctx = { settings, production, rng, signal: io.signal, results, progress, lab, log: say };
+    const trace = (s: Settings) => traces.get(traceKey(s) ?? '');
+    const speedup = run.speedup ?? 1;
+    const ctx = { settings, production, speedup, rng, signal: io.signal, results, progress, lab, trace, log: say };
     try {
       results[suite.name] = await suite.run(ctx);
     } catch (error) {
@@ -171,7 +153,7 @@ async function runSuites(
 
 function addAdvice(sections: Record<string, SuiteSection>, maxStalePct: number | undefined): void {
   const sweep = sections['ttl-sweep'] as unknown as TtlSweepResult | undefined;
-  if (sweep) sweep.advice = recommendTtl(sweep.rows);
+  if (sweep) sweep.advice = sweep.curve ? recommendFromCurve(sweep.curve) : recommendTtl(sweep.rows);
   const fresh = sections.freshness as unknown as FreshnessResult | undefined;
   if (fresh && maxStalePct !== undefined) fresh.advice = adviseMaxStale(fresh.rows, maxStalePct);
 }

@@ -6,11 +6,12 @@
  */
 import { freshness } from './freshness.ts';
 import { readPath } from './readPath.ts';
+import { simulateSuite } from './simulate.ts';
 import { stampede } from './stampede.ts';
 import type { Suite } from './suite.ts';
 import { ttlSweep } from './ttlSweep.ts';
 
-export const SUITES: readonly Suite[] = [ttlSweep, readPath, freshness, stampede];
+export const SUITES: readonly Suite[] = [ttlSweep, readPath, freshness, stampede, simulateSuite];
 
 export function suiteNamed(name: string): Suite | undefined {
   return SUITES.find((s) => s.name === name);

@@ -44,6 +44,12 @@ export interface Suite<R extends { rows: readonly object[] } = { rows: readonly 
   defaults: Partial<Settings>;
   /** Defaults that depend on other settings, e.g. a warm-up as long as the longest TTL. */
   derive?(settings: Settings): Partial<Settings>;
+  /** Runs without Redis or the source (the lab is not there): a run of only such suites starts neither. */
+  offline?: boolean;
+  /** Runs only when named: a run without suite names leaves it out. */
+  optIn?: boolean;
+  /** Refuses to run without --trace (checked before anything starts). */
+  needsTrace?: boolean;
   run(ctx: SuiteContext): Promise<R>;
   /** What identifies a row across two snapshots (compare aligns rows by it, never by position). */
   rowKey(row: R['rows'][number]): string;

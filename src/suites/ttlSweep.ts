@@ -5,16 +5,21 @@
  */
 import { z } from 'zod';
 import { formatTtl } from '../config/duration.ts';
-import type { TtlMs } from '../config/types.ts';
+import type { Invalidation, TtlMs } from '../config/types.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/format.ts';
 import type { HarnessReport } from '../metrics/harness.ts';
 import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
+import { logSpacedTtls } from '../workload/simulator.ts';
+import type { TraceProfile } from '../workload/trace/profile.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
+import type { ReadRunResult } from './readRun.ts';
 import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
 import { harnessNotes, ttlCell } from './tableKit.ts';
+import { profileLine } from './traceInput.ts';
+import { planReplay, type RowReplay, replayNotes, replaySettings, simulateRow } from './traceReplay.ts';
 
 export interface TtlSweepRow {
   ttlMs: TtlMs;
@@ -44,15 +49,28 @@ export interface TtlSweepRow {
   histogram: string;
 }
 
+/** One point of a trace's simulated hit-ratio-over-TTL curve, in production units. */
+export interface CurvePoint {
+  ttlMs: number;
+  hitRatio: number;
+  sourceReadsPerSec: number;
+}
+
 export interface TtlSweepResult {
   rows: TtlSweepRow[];
   advice?: string;
+  /** With --trace: its profile. */
+  trace?: TraceProfile;
+  /** With --trace: the simulated curve over ~20 log-spaced TTLs, which the recommendation reads. */
+  curve?: CurvePoint[];
+  /** With --trace: what the table says about the replay. */
+  traceNotes?: string[];
 }
 
 export const ttlSweep = defineSuite<TtlSweepResult>({
   name: 'ttl-sweep',
   summary: 'hit ratio, latency and source load per TTL',
-  uses: ['keys', 'dist', 'ttl', 'slidingTtl', ...ROW_OPTIONS],
+  uses: ['keys', 'dist', 'ttl', 'slidingTtl', 'invalidation', ...ROW_OPTIONS],
   defaults: { ttl: [0, 100, 500, 2000, null], rate: 2000, durationMs: 4000 },
   derive: deriveWarmup,
   run: runTtlSweep,
@@ -76,12 +94,14 @@ export const ttlSweep = defineSuite<TtlSweepResult>({
 });
 
 async function runTtlSweep(ctx: SuiteContext): Promise<TtlSweepResult> {
+  const replay = planReplay(ctx, ctx.rng.fork('ttl-sweep:trace'));
   const rows: TtlSweepRow[] = [];
   for (const [index, ttlMs] of required(ctx.settings, 'ttl').entries()) {
     if (ctx.signal.aborted) break;
-    rows.push(await sweepRow(ctx, index, ttlMs));
+    rows.push(replay ? await replayRow(ctx, index, ttlMs, replay) : await sweepRow(ctx, index, ttlMs));
   }
-  return { rows };
+  if (!replay) return { rows };
+  return { rows, ...traceSweep(ctx, replay) };
 }
 
 async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise<TtlSweepRow> {
@@ -111,6 +131,63 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     // Δ as this row measured it: reads that land during a load miss too.
     loadMs: run.loadMs ?? undefined,
   };
+  const predicted = { hitRatio: predictHitRatio(model), sourceReadsPerSec: predictSourceReadsPerSec(model) };
+  return sweepFigures(ctx, index, ttlMs, run, predicted, run.driver.achievedRate);
+}
+
+/** A row replaying the trace; predicted by the simulator on the same requests. */
+async function replayRow(ctx: SuiteContext, index: number, ttlMs: TtlMs, replay: RowReplay): Promise<TtlSweepRow> {
+  const rng = ctx.rng.fork(`ttl-sweep:${index}`);
+  const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
+  const invalidation = sweepInvalidation(ctx);
+  const run = await ctx.lab.measureRow(`ttl-sweep trace ttl=${formatTtl(ttlMs)}`, {
+    service,
+    source,
+    replay: replaySettings(replay, source, service, invalidation),
+    window: replay.window,
+    rng,
+  });
+  const simulated = simulateRow(replay, run, { ttlMs, sliding: ctx.settings.slidingTtl, invalidation });
+  const readsPerSec = run.reads / (run.driver.measuredWindowMs / 1000);
+  return sweepFigures(ctx, index, ttlMs, run, simulated, readsPerSec);
+}
+
+/** Writes in a trace follow the first --invalidation (default ttl: a write leaves the cache alone). */
+function sweepInvalidation(ctx: SuiteContext): Invalidation {
+  return ctx.settings.invalidation?.[0] ?? 'ttl';
+}
+
+/** The trace's profile, its whole simulated TTL curve (production units), and the notes its table shows. */
+function traceSweep(ctx: SuiteContext, replay: RowReplay) {
+  const { profile } = replay.loaded;
+  const spanMs = replay.timesMs.length > 0 ? (replay.timesMs[replay.timesMs.length - 1] as number) : 0;
+  const curve = logSpacedTtls(spanMs).map((ttlMs) => {
+    const sim = simulateRow(replay, undefined, {
+      ttlMs,
+      sliding: ctx.settings.slidingTtl,
+      invalidation: sweepInvalidation(ctx),
+    });
+    return {
+      ttlMs: ttlMs * ctx.speedup,
+      hitRatio: sim.hitRatio,
+      sourceReadsPerSec: sim.sourceReadsPerSec / ctx.speedup,
+    };
+  });
+  const notes = replayNotes(ctx, replay);
+  const listed = ctx.settings.invalidation ?? [];
+  if (listed.length > 1) notes.push(`writes follow --invalidation ${listed[0]} (ttl-sweep takes the first listed)`);
+  notes.push(`trace ${profile.file}: ${profileLine(profile)}`);
+  return { trace: profile, curve, traceNotes: notes };
+}
+
+function sweepFigures(
+  ctx: SuiteContext,
+  index: number,
+  ttlMs: TtlMs,
+  run: ReadRunResult,
+  predicted: { hitRatio: number; sourceReadsPerSec: number },
+  readsPerSec: number,
+): TtlSweepRow {
   const latency = summarize(run.all);
   const service99 = summarize(run.service);
   return {
@@ -118,7 +195,7 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
     reads: run.reads,
     hitRatio: ttlMs === 0 ? null : run.hitRatio,
-    predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
+    predictedHitRatio: ttlMs === 0 ? null : predicted.hitRatio,
     serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
     p50Ms: latency.p50Ms,
     p95Ms: latency.p95Ms,
@@ -126,9 +203,9 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     p999Ms: latency.p999Ms,
     maxMs: latency.maxMs,
     service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
-    readsPerSec: run.driver.achievedRate,
+    readsPerSec,
     sourceReadsPerSec: run.sourceReadsPerSec,
-    predictedSourceReadsPerSec: predictSourceReadsPerSec(model),
+    predictedSourceReadsPerSec: predicted.sourceReadsPerSec,
     loadMs: run.loadMs,
     load: loadReport(run),
     redisErrors: run.cache.redisErrors,
@@ -167,7 +244,7 @@ function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
 function sweepTable(section: TtlSweepResult, view: TableView): TableData {
   const { speedup } = view;
   const prod = speedup !== 1;
-  const notes = sweepNotes(section.rows);
+  const notes = [...(section.traceNotes ?? []), ...sweepNotes(section.rows)];
   if (section.advice) notes.push(section.advice);
   if (prod) {
     notes.push(
@@ -175,7 +252,9 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
     );
   }
   return {
-    title: 'ttl-sweep (every row from an empty cache; predicted = ttl-model.md on the same key popularity)',
+    title: section.trace
+      ? 'ttl-sweep (trace replay, every row from an empty cache; predicted = the simulator on the same requests)'
+      : 'ttl-sweep (every row from an empty cache; predicted = ttl-model.md on the same key popularity)',
     head: [
       'TTL',
       ...(prod ? [`TTL ×${speedup} (prod)`] : []),
