@@ -71,5 +71,5 @@ export function profileLine(p: TraceProfile): string {
   const zipf =
     p.zipfExponent === null ? 'zipf n/a' : `zipf ${p.zipfExponent.toFixed(3)} (R² ${(p.zipfFitR2 ?? 0).toFixed(3)})`;
   const n = (x: number) => x.toLocaleString('en-US');
-  return `${n(p.requests)} requests (${n(p.reads)} reads, ${n(p.writes)} writes), ${n(p.uniqueKeys)} keys, ${p.durationSec.toFixed(1)} s, ${zipf}`;
+  return `${n(p.requests)} requests (${n(p.reads)} reads, ${n(p.writes)} writes), ${n(p.uniqueKeys)} keys, ${p.durationSec.toFixed(1)} s, format ${p.format}, ${zipf}`;
 }
