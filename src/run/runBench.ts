@@ -12,7 +12,7 @@ import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
 import { adviseMaxStale, recommendFromCurve, recommendTtl } from '../report/advice.ts';
-import { ttlSweepCharts } from '../report/chart.ts';
+import { hitCurveChart, ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
 import { renderHtml } from '../report/html.ts';
@@ -24,6 +24,7 @@ import { snapshotTables } from '../report/tables.ts';
 import type { Lab, Progress } from '../suites/context.ts';
 import type { FreshnessResult } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
+import type { SimulateResult } from '../suites/simulate.ts';
 import { traceKey } from '../suites/traceInput.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
@@ -163,6 +164,9 @@ async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: Ben
   const sweep = snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult | undefined;
   io.out(renderTerminal(tables, io.color));
   if (sweep && !quiet) io.out(`\n${ttlSweepCharts(sweep.rows, io.color)}`);
+  const simulated = snapshot.suites.simulate as unknown as SimulateResult | undefined;
+  const curve = simulated?.rows ?? sweep?.curve;
+  if (curve && !quiet) io.out(`\n${hitCurveChart(curve, io.color)}`);
   // SVG charts (deterministic: the same snapshot gives the same bytes) and an HTML report beside latest.md.
   const charts = run.noCharts || run.noSave ? [] : snapshotCharts(snapshot);
   const html = charts.length > 0 ? 'latest.html' : undefined;

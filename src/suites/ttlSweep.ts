@@ -161,14 +161,15 @@ function sweepInvalidation(ctx: SuiteContext): Invalidation {
 function traceSweep(ctx: SuiteContext, replay: RowReplay) {
   const { profile } = replay.loaded;
   const spanMs = replay.timesMs.length > 0 ? (replay.timesMs[replay.timesMs.length - 1] as number) : 0;
-  const curve = logSpacedTtls(spanMs).map((ttlMs) => {
+  // Spaced in production units (100 ms to the trace's length), simulated in run units.
+  const curve = logSpacedTtls(spanMs * ctx.speedup).map((ttlMs) => {
     const sim = simulateRow(replay, undefined, {
-      ttlMs,
+      ttlMs: ttlMs / ctx.speedup,
       sliding: ctx.settings.slidingTtl,
       invalidation: sweepInvalidation(ctx),
     });
     return {
-      ttlMs: ttlMs * ctx.speedup,
+      ttlMs,
       hitRatio: sim.hitRatio,
       sourceReadsPerSec: sim.sourceReadsPerSec / ctx.speedup,
     };
