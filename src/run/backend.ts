@@ -33,7 +33,7 @@ export interface Backend {
 }
 
 /** No Redis and no source: only offline suites (simulate) run, and the lab refuses use. */
-export function offlineBackend(): Backend {
+export function offlineBackend(timer: string): Backend {
   const refuse = (): never => {
     throw new Error('an offline suite used the lab: it needs Redis and the source');
   };
@@ -41,7 +41,7 @@ export function offlineBackend(): Backend {
   return {
     lab,
     display: 'none (offline suites only)',
-    env: describeEnvironment({ version: 'none', mode: 'none' }, { kind: 'none', version: 'none' }, 'none'),
+    env: describeEnvironment({ version: 'none', mode: 'none' }, { kind: 'none', version: 'none' }, timer),
     close: async () => {},
   };
 }

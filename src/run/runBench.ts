@@ -71,7 +71,7 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   let backend: Backend | undefined;
   try {
     backend = plan.every(({ suite }) => suite.offline)
-      ? offlineBackend()
+      ? offlineBackend(run.timer ?? 'thread')
       : await openBackend(plan, run, io, account, { signal: io.signal, progress, say, traces });
     const sections = await runSuites(plan, { lab: backend.lab, progress, say, traces }, run, io);
     addAdvice(sections, run.maxStalePct);
@@ -165,7 +165,9 @@ async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: Ben
   io.out(renderTerminal(tables, io.color));
   if (sweep && !quiet) io.out(`\n${ttlSweepCharts(sweep.rows, io.color)}`);
   const simulated = snapshot.suites.simulate as unknown as SimulateResult | undefined;
-  const curve = simulated?.rows ?? sweep?.curve;
+  // One line: simulate's first invalidation, or the ttl-sweep's curve over a trace.
+  const first = simulated?.rows[0]?.invalidation;
+  const curve = simulated ? simulated.rows.filter((r) => r.invalidation === first) : sweep?.curve;
   if (curve && !quiet) io.out(`\n${hitCurveChart(curve, io.color)}`);
   // SVG charts (deterministic: the same snapshot gives the same bytes) and an HTML report beside latest.md.
   const charts = run.noCharts || run.noSave ? [] : snapshotCharts(snapshot);
