@@ -6,6 +6,7 @@
  */
 import type { Settings } from '../config/options.ts';
 import { resolveRedisTarget } from '../config/redisTarget.ts';
+import { UsageError } from '../errors.ts';
 import { openRedisSession } from '../redis/redisSession.ts';
 import { describeEnvironment } from '../report/environment.ts';
 import type { SnapshotEnv } from '../report/snapshotFormat.ts';
@@ -101,7 +102,10 @@ async function seedSource(
   say: (line: string) => void,
 ): Promise<void> {
   const online = plan.filter(({ suite }) => !suite.offline);
-  const replayed = online.map(({ production }) => traces.get(traceKey(production) ?? '')).find((t) => t !== undefined);
+  const replayed = online
+    .filter(({ suite }) => suite.uses.includes('trace'))
+    .map(({ production }) => traces.get(traceKey(production) ?? ''))
+    .find((t) => t !== undefined);
   const sizes = replayed ? firstSightSizes(replayed.trace) : undefined;
   const rows = Math.max(sizes?.length ?? 0, ...online.map(({ suite, production: p }) => rowsNeeded(suite, p, traces)));
   const seeded = await driver.seed(rows, seed, sizes);
@@ -111,13 +115,35 @@ async function seedSource(
   );
 }
 
+/**
+ * Before anything starts: a suite that needs a trace and has none is bad
+ * input; a suite that does not replay one while others do gets a note (the
+ * run-wide note for unused flags stays silent when any suite uses --trace).
+ */
+export function checkTracePlan(plan: Plan, unusedNote: string | undefined, io: BackendIo): void {
+  for (const { suite, production } of plan) {
+    if (suite.needsTrace && production.trace === undefined) {
+      throw new UsageError(
+        `${suite.name} needs a trace: expected --trace FILE (csv, twitter or cachebench; plain or .gz)`,
+      );
+    }
+  }
+  const untraced = plan.filter(
+    ({ suite, production }) => production.trace !== undefined && !suite.uses.includes('trace'),
+  );
+  if (untraced.length > 0 && !unusedNote?.includes('--trace')) {
+    const names = untraced.map(({ suite }) => suite.name).join(', ');
+    io.err(`note: --trace is not used by ${names} (it measures reads of seeded rows); ignored there`);
+  }
+}
+
 export type TraceTable = ReadonlyMap<string, LoadedTrace>;
 
 /** Every trace the plan names, read once each, its profile said. */
 export async function loadTraces(plan: Plan, say: (line: string) => void): Promise<TraceTable> {
   const traces = new Map<string, LoadedTrace>();
-  for (const { production } of plan) {
-    const key = traceKey(production);
+  for (const { suite, production } of plan) {
+    const key = suite.uses.includes('trace') ? traceKey(production) : undefined;
     if (key === undefined || traces.has(key)) continue;
     const loaded = await loadTrace(production);
     traces.set(key, loaded);
@@ -128,7 +154,8 @@ export async function loadTraces(plan: Plan, say: (line: string) => void): Promi
 
 /** Rows the source needs for a suite: its key space, its hot keys, or its trace's keys. */
 function rowsNeeded(suite: Suite, settings: Settings, traces: TraceTable): number {
-  const traced = traces.get(traceKey(settings) ?? '');
+  // Only a suite that replays the trace reads its keys; read-path reads its own --keys.
+  const traced = suite.uses.includes('trace') ? traces.get(traceKey(settings) ?? '') : undefined;
   if (traced) return traced.trace.uniqueKeys;
   return Math.max(settings.keys ?? 0, suite.uses.includes('hotKeys') ? (settings.hotKeys ?? 0) : 0);
 }

@@ -9,7 +9,7 @@ import { unusedFlagsNote } from '../config/args.ts';
 import type { Settings } from '../config/options.ts';
 import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
 import { adviseMaxStale, recommendFromCurve, recommendTtl } from '../report/advice.ts';
 import { hitCurveChart, ttlSweepCharts } from '../report/chart.ts';
@@ -28,7 +28,15 @@ import type { SimulateResult } from '../suites/simulate.ts';
 import { traceKey } from '../suites/traceInput.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
-import { type Backend, loadTraces, offlineBackend, openBackend, type Plan, type TraceTable } from './backend.ts';
+import {
+  type Backend,
+  checkTracePlan,
+  loadTraces,
+  offlineBackend,
+  openBackend,
+  type Plan,
+  type TraceTable,
+} from './backend.ts';
 import { newRunAccount, type RunAccount, runErrors } from './lab.ts';
 
 export interface BenchIo {
@@ -56,13 +64,7 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
-  for (const { suite, production } of plan) {
-    if (suite.needsTrace && production.trace === undefined) {
-      throw new UsageError(
-        `${suite.name} needs a trace: expected --trace FILE (csv, twitter or cachebench; plain or .gz)`,
-      );
-    }
-  }
+  checkTracePlan(plan, unused, io);
   // Read before anything starts: a bad trace is refused (exit 2) without starting Redis.
   const traces = await loadTraces(plan, say);
   await startTimer(run.timer ?? 'thread');
