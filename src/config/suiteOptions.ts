@@ -120,7 +120,7 @@ export const SUITE_OPTIONS = [
     key: 'durationMs',
     flag: 'duration',
     default: undefined as number | undefined,
-    help: 'measured time per row (rounded up to whole TTLs)',
+    help: 'measured time per row (rounded up to whole TTLs); with --trace, the whole trace unless shorter',
     example: '5s',
   }),
   option({
@@ -130,7 +130,7 @@ export const SUITE_OPTIONS = [
     flag: 'warmup',
     default: undefined as number | undefined,
     help: 'unmeasured warm-up per row',
-    defaultText: "the suite's longest finite TTL, at least 500ms, the same for every row",
+    defaultText: "the suite's longest finite TTL, at least 500ms, the same for every row (0 with --trace)",
     example: '2s',
   }),
   option({

@@ -42,7 +42,8 @@ export interface SimulateResult {
 
 export const simulateSuite = defineSuite<SimulateResult>({
   name: 'simulate',
-  summary: 'hit ratio, source reads/s and stale reads per TTL from a trace, by simulation (no Redis)',
+  summary:
+    'hit ratio, source reads/s, stale reads per TTL (default ~20, log-spaced) of a --trace, simulated (no Redis)',
   uses: [
     'ttl',
     'slidingTtl',
@@ -54,7 +55,7 @@ export const simulateSuite = defineSuite<SimulateResult>({
     'traceWindow',
     'traceLimit',
   ],
-  defaults: { invalidation: ['ttl'] },
+  defaults: { invalidation: ['ttl'], warmupMs: 0 },
   offline: true,
   optIn: true,
   needsTrace: true,
