@@ -28,7 +28,7 @@ import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts'
 import { defineSuite, type TableData } from './suite.ts';
 import { harnessNotes } from './tableKit.ts';
 import { profileLine } from './traceInput.ts';
-import { planReplay, type RowReplay, replayNotes, replaySettings, simulateRow } from './traceReplay.ts';
+import { coldReads, planReplay, type RowReplay, replayNotes, replaySettings, simulateRow } from './traceReplay.ts';
 
 /** The window is lengthened to see this many expiries: below it a ratio is a small sample. */
 const MIN_EVENTS = SMALL_SAMPLE_EVENTS;
@@ -49,6 +49,8 @@ export interface StampedeRow {
   /** Its 95% interval when it rests on fewer than 30 expiries (a small sample), else null. */
   loadsPerExpiryInterval: Interval | null;
   predictedLoadsPerExpiry: number | null;
+  /** With --trace: first loads of keys the trace had not read before (cold misses), left out of `loads`. */
+  coldLoads?: number;
   /** With --trace: the simulator's hit ratio on the same requests (null for XFetch, which it does not model). */
   predictedHitRatio?: number | null;
   /** Misses that waited on another reader's lock. */
@@ -115,6 +117,7 @@ async function runStampede(ctx: SuiteContext): Promise<StampedeResult> {
         traceNotes: [
           ...replayNotes(ctx, replay),
           `trace ${replay.loaded.profile.file}: ${profileLine(replay.loaded.profile)}`,
+          "loads leave out each key's first load (a cold miss, no expiry): loads/expiry counts the loads expiries caused",
         ],
       }
     : {};
@@ -156,15 +159,19 @@ async function replayStampedeRow(
     rng,
   });
   const sim = simulateRow(replay, run, { ttlMs, sliding: ctx.settings.slidingTtl, invalidation });
-  const { loads, expiries, lockWaits } = run.cache;
+  const { expiries, lockWaits } = run.cache;
+  // A trace starts cold: each key's first read loads once, which no expiry caused.
+  const coldLoads = Math.min(run.cache.loads, coldReads(replay, invalidation));
+  const loads = run.cache.loads - coldLoads;
   return {
     strategy: formatStrategy(strategy),
     ttlMs,
     hotKeys: replay.loaded.trace.uniqueKeys,
-    windowMs: run.driver.measuredWindowMs,
+    windowMs: Math.round(run.driver.measuredWindowMs),
     lengthened: false,
     expiries,
     loads,
+    coldLoads,
     loadsPerExpiry: expiries > 0 ? loads / expiries : null,
     loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
     predictedLoadsPerExpiry: strategy.kind === 'single-flight' || strategy.kind === 'lock' ? 1 : null,

@@ -16,6 +16,7 @@ import { replayTimes } from '../load/traceDriver.ts';
 import type { Source } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
 import { type SimulationResult, simulate } from '../workload/simulator.ts';
+import { OP_READ } from '../workload/trace/traceBuilder.ts';
 import type { SuiteContext } from './context.ts';
 import type { ReadRunResult, ReplaySettings } from './readRun.ts';
 import type { LoadedTrace } from './traceInput.ts';
@@ -123,4 +124,27 @@ function warmupNote(replay: RowReplay): string {
   return w === 0
     ? 'warm-up 0 (the default with a trace): each row replays the trace from an empty cache and counts from its first request'
     : `warm-up ${w} ms: each row replays the trace's first ${w} ms (run units) from an empty cache, unmeasured`;
+}
+
+/**
+ * Reads in the measured window that are the first request for their key
+ * (under write-through, the first unless a write stored the row before): each
+ * finds an empty cache and loads once, a cold miss, not an expiry. Stampede
+ * rows leave them out of loads per expiry.
+ */
+export function coldReads(replay: RowReplay, invalidation: Invalidation): number {
+  const { key, op, uniqueKeys } = replay.loaded.trace;
+  const seen = new Uint8Array(uniqueKeys + 1);
+  const times = replay.timesMs;
+  const from = replay.window.warmupMs;
+  let cold = 0;
+  for (let i = 0; i < times.length; i++) {
+    const k = key[i] as number;
+    if (seen[k] === 1) continue;
+    if (op[i] === OP_READ) {
+      seen[k] = 1;
+      if ((times[i] as number) >= from) cold++;
+    } else if (invalidation === 'write-through') seen[k] = 1;
+  }
+  return cold;
 }
