@@ -4,14 +4,15 @@
  * the snapshot, and always clean up — the run's keys, the clients, a server
  * it started — whatever happened.
  */
+import { answerFor } from '../answer/fromRun.ts';
+import { answerLines } from '../answer/text.ts';
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
-import type { Settings } from '../config/options.ts';
-import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
+import type { OptionKey, Settings } from '../config/options.ts';
+import { RUN, recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { adviseMaxStale, recommendFromCurve, recommendTtl } from '../report/advice.ts';
 import { hitCurveChart, ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
@@ -22,7 +23,7 @@ import { saveSnapshot } from '../report/snapshotFile.ts';
 import { SCHEMA_VERSION, type Snapshot, type SuiteSection } from '../report/snapshotFormat.ts';
 import { snapshotTables } from '../report/tables.ts';
 import type { Lab, Progress } from '../suites/context.ts';
-import type { FreshnessResult } from '../suites/freshness.ts';
+import { freshness } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
 import type { SimulateResult } from '../suites/simulate.ts';
 import { traceKey } from '../suites/traceInput.ts';
@@ -72,12 +73,22 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   const progress = createProgress(request.quiet);
   let backend: Backend | undefined;
   try {
-    backend = plan.every(({ suite }) => suite.offline)
+    const offline = plan.every(({ suite }) => suite.offline);
+    backend = offline
       ? offlineBackend(run.timer ?? 'thread')
       : await openBackend(plan, run, io, account, { signal: io.signal, progress, say, traces });
     const sections = await runSuites(plan, { lab: backend.lab, progress, say, traces }, run, io);
-    addAdvice(sections, run.maxStalePct);
     const snapshot = buildSnapshot({ request, run, backend, account, sections, started });
+    // The answer weighs measured rows: a run of offline suites (simulate) has none.
+    if (!offline) {
+      snapshot.answer = answerFor({
+        sections,
+        run,
+        given: (key: OptionKey) => request.given[key] !== undefined || request.pinned[RUN]?.[key] !== undefined,
+        freshnessSettings: resolveSettings(freshness, request),
+        redisErrors: snapshot.errors.redis,
+      });
+    }
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
@@ -154,13 +165,6 @@ async function runSuites(
   return sections;
 }
 
-function addAdvice(sections: Record<string, SuiteSection>, maxStalePct: number | undefined): void {
-  const sweep = sections['ttl-sweep'] as unknown as TtlSweepResult | undefined;
-  if (sweep) sweep.advice = sweep.curve ? recommendFromCurve(sweep.curve) : recommendTtl(sweep.rows);
-  const fresh = sections.freshness as unknown as FreshnessResult | undefined;
-  if (fresh && maxStalePct !== undefined) fresh.advice = adviseMaxStale(fresh.rows, maxStalePct);
-}
-
 async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: BenchIo): Promise<string[]> {
   const tables = snapshotTables(snapshot);
   const sweep = snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult | undefined;
@@ -197,5 +201,7 @@ async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: Ben
   io.out(
     `\ntotal time ${snapshot.durationSec.toFixed(1)} s${written.length ? `; saved ${written.join(', ')}` : '; nothing saved'}`,
   );
+  // Printed last: what the run was for.
+  if (snapshot.answer) io.out(`\n${answerLines(snapshot.answer).join('\n')}`);
   return written;
 }

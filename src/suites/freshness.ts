@@ -49,6 +49,8 @@ export interface FreshnessRow {
   racedStaleReads: number;
   maxStaleAgeMs: number | null;
   p99Ms: number;
+  /** Reads/s that reached the source (misses: invalidation's reloads included). Absent in older snapshots. */
+  sourceReadsPerSec?: number;
   /** Δ and δ as measured (ms): the load time, and its part from the query to the store. */
   loadMs: number | null;
   raceMs: number | null;
@@ -57,7 +59,6 @@ export interface FreshnessRow {
 
 export interface FreshnessResult {
   rows: FreshnessRow[];
-  advice?: string;
   /** With --trace: its profile, and what the table says about the replay. */
   trace?: TraceProfile;
   traceNotes?: string[];
@@ -158,7 +159,7 @@ async function freshnessRow(
 ): Promise<FreshnessRow> {
   const { settings } = ctx;
   const rng = ctx.rng.fork(`freshness:${index}`);
-  const { sampler, writeSampler } = samplers(settings, rng);
+  const { sampler, writeSampler } = freshnessSamplers(settings, rng);
   const { source, service } = rowService(ctx, { suite: 'freshness', index, ttlMs, rng });
   const staleness = new StaleTracker(source);
   const load = loadShape(settings);
@@ -219,14 +220,19 @@ function figures(
     racedStaleReads: invalidation === 'ttl' ? 0 : staleness.stale,
     maxStaleAgeMs: staleness.maxAgeMs,
     p99Ms: summarize(run.all).p99Ms,
+    sourceReadsPerSec: run.sourceReadsPerSec,
     loadMs: run.loadMs,
     raceMs: run.raceMs,
     harness: run.harness,
   };
 }
 
-/** Reads' keys, and writes' keys: the same hot rows as the reads unless a write distribution of their own is given. */
-function samplers(settings: SuiteContext['settings'], rng: Rng) {
+/**
+ * Reads' keys, and writes' keys: the same hot rows as the reads unless a
+ * write distribution of their own is given. Exported so the answer predicts
+ * staleness on exactly the popularity this suite drew from.
+ */
+export function freshnessSamplers(settings: SuiteContext['settings'], rng: Rng) {
   const keys = required(settings, 'keys');
   const sampler = createKeySampler(required(settings, 'dist'), keys, rng.fork('keys'));
   const writeSampler = settings.writeDist
@@ -250,7 +256,6 @@ function freshnessTable(section: FreshnessResult): TableData {
   if (rows.some((r) => r.staleReadRatioInterval)) {
     notes.push('a stale-read ratio built on under 30 stale reads is shown with its 95% interval (Clopper–Pearson)');
   }
-  if (section.advice) notes.push(section.advice);
   return {
     title: section.trace
       ? 'freshness (trace replay; stale = a hit older than the source row; predicted = the simulator on the same requests)'

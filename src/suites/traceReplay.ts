@@ -8,11 +8,13 @@
  */
 
 import type { CacheAsideService } from '../cache/cacheAside.ts';
+import { formatTtl } from '../config/duration.ts';
 import type { Settings } from '../config/options.ts';
 import type { Invalidation, TtlMs } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
 import type { LoadWindow } from '../load/drivers.ts';
 import { replayTimes } from '../load/traceDriver.ts';
+import { fmtRate, fmtRatio } from '../metrics/format.ts';
 import type { Source } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
 import { type SimulationResult, simulate } from '../workload/simulator.ts';
@@ -147,4 +149,23 @@ export function coldReads(replay: RowReplay, invalidation: Invalidation): number
     } else if (invalidation === 'write-through') seen[k] = 1;
   }
   return cold;
+}
+
+/**
+ * With a trace: the shortest TTL of the simulated curve (~20 log-spaced TTLs
+ * over the trace, production units) reaching `share` of its best hit ratio.
+ */
+export function curveRecommendation(
+  curve: readonly { ttlMs: number; hitRatio: number; sourceReadsPerSec: number }[],
+  share = 0.9,
+): string | undefined {
+  if (curve.length === 0) return undefined;
+  const best = curve.reduce((a, b) => (b.hitRatio > a.hitRatio ? b : a));
+  const pick = [...curve].sort((a, b) => a.ttlMs - b.ttlMs).find((p) => p.hitRatio >= share * best.hitRatio);
+  if (!pick || best.hitRatio === 0) return undefined;
+  const span = `${curve.length} TTLs from ${formatTtl(curve[0]?.ttlMs ?? 0)} to ${formatTtl(curve[curve.length - 1]?.ttlMs ?? 0)}`;
+  return (
+    `simulated curve (${span}, predicted): TTL ${formatTtl(pick.ttlMs)} is the shortest that reaches ${Math.round(share * 100)}% of its best hit ratio ` +
+    `(${fmtRatio(pick.hitRatio)} vs ${fmtRatio(best.hitRatio)} at ${formatTtl(best.ttlMs)}), with ${fmtRate(pick.sourceReadsPerSec)} source reads/s`
+  );
 }

@@ -5,67 +5,19 @@
  */
 import { z } from 'zod';
 import { formatTtl } from '../config/duration.ts';
-import type { Invalidation, TtlMs } from '../config/types.ts';
+import type { TtlMs } from '../config/types.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/format.ts';
-import type { HarnessReport } from '../metrics/harness.ts';
-import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
-import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
-import { logSpacedTtls } from '../workload/simulator.ts';
-import type { TraceProfile } from '../workload/trace/profile.ts';
+import { predictFilling, predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import type { ReadRunResult } from './readRun.ts';
-import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
 import { harnessNotes, ttlCell } from './tableKit.ts';
-import { profileLine } from './traceInput.ts';
-import { planReplay, type RowReplay, replayNotes, replaySettings, simulateRow } from './traceReplay.ts';
+import { planReplay } from './traceReplay.ts';
+import { replayRow, traceSweep } from './ttlSweepReplay.ts';
+import { sweepFigures, type TtlSweepResult, type TtlSweepRow } from './ttlSweepRow.ts';
 
-export interface TtlSweepRow {
-  ttlMs: TtlMs;
-  /** The TTL in the scenario's production units (ttlMs × speedup). */
-  productionTtlMs: TtlMs;
-  reads: number;
-  hitRatio: number | null;
-  predictedHitRatio: number | null;
-  serverHitRatio: number | null;
-  /** Latency from the intended send time (what a user sees). */
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-  /** Latency from the actual send: Redis's and the source's own time. */
-  service: { p50Ms: number; p99Ms: number };
-  readsPerSec: number;
-  sourceReadsPerSec: number;
-  predictedSourceReadsPerSec: number;
-  /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
-  loadMs: number | null;
-  load: ReturnType<typeof loadReport>;
-  redisErrors: number;
-  harness: HarnessReport;
-  /** Compressed, base64-encoded HDR histogram of read latency in microseconds. */
-  histogram: string;
-}
-
-/** One point of a trace's simulated hit-ratio-over-TTL curve, in production units. */
-export interface CurvePoint {
-  ttlMs: number;
-  hitRatio: number;
-  sourceReadsPerSec: number;
-}
-
-export interface TtlSweepResult {
-  rows: TtlSweepRow[];
-  advice?: string;
-  /** With --trace: its profile. */
-  trace?: TraceProfile;
-  /** With --trace: the simulated curve over ~20 log-spaced TTLs, which the recommendation reads. */
-  curve?: CurvePoint[];
-  /** With --trace: what the table says about the replay. */
-  traceNotes?: string[];
-}
+export type { CurvePoint, TtlSweepResult, TtlSweepRow } from './ttlSweepRow.ts';
 
 export const ttlSweep = defineSuite<TtlSweepResult>({
   name: 'ttl-sweep',
@@ -132,87 +84,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     loadMs: run.loadMs ?? undefined,
   };
   const predicted = { hitRatio: predictHitRatio(model), sourceReadsPerSec: predictSourceReadsPerSec(model) };
-  return sweepFigures(ctx, index, ttlMs, run, predicted, run.driver.achievedRate);
-}
-
-/** A row replaying the trace; predicted by the simulator on the same requests. */
-async function replayRow(ctx: SuiteContext, index: number, ttlMs: TtlMs, replay: RowReplay): Promise<TtlSweepRow> {
-  const rng = ctx.rng.fork(`ttl-sweep:${index}`);
-  const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
-  const invalidation = sweepInvalidation(ctx);
-  const run = await ctx.lab.measureRow(`ttl-sweep trace ttl=${formatTtl(ttlMs)}`, {
-    service,
-    source,
-    replay: replaySettings(replay, source, service, invalidation),
-    window: replay.window,
-    rng,
-  });
-  const simulated = simulateRow(replay, run, { ttlMs, sliding: ctx.settings.slidingTtl, invalidation });
-  const readsPerSec = run.reads / (run.driver.measuredWindowMs / 1000);
-  return sweepFigures(ctx, index, ttlMs, run, simulated, readsPerSec);
-}
-
-/** Writes in a trace follow the first --invalidation (default ttl: a write leaves the cache alone). */
-function sweepInvalidation(ctx: SuiteContext): Invalidation {
-  return ctx.settings.invalidation?.[0] ?? 'ttl';
-}
-
-/** The trace's profile, its whole simulated TTL curve (production units), and the notes its table shows. */
-function traceSweep(ctx: SuiteContext, replay: RowReplay) {
-  const { profile } = replay.loaded;
-  const spanMs = replay.timesMs.length > 0 ? (replay.timesMs[replay.timesMs.length - 1] as number) : 0;
-  // Spaced in production units (100 ms to the trace's length), simulated in run units.
-  const curve = logSpacedTtls(spanMs * ctx.speedup).map((ttlMs) => {
-    const sim = simulateRow(replay, undefined, {
-      ttlMs: ttlMs / ctx.speedup,
-      sliding: ctx.settings.slidingTtl,
-      invalidation: sweepInvalidation(ctx),
-    });
-    return {
-      ttlMs,
-      hitRatio: sim.hitRatio,
-      sourceReadsPerSec: sim.sourceReadsPerSec / ctx.speedup,
-    };
-  });
-  const notes = replayNotes(ctx, replay);
-  const listed = ctx.settings.invalidation ?? [];
-  if (listed.length > 1) notes.push(`writes follow --invalidation ${listed[0]} (ttl-sweep takes the first listed)`);
-  notes.push(`trace ${profile.file}: ${profileLine(profile)}`);
-  return { trace: profile, curve, traceNotes: notes };
-}
-
-function sweepFigures(
-  ctx: SuiteContext,
-  index: number,
-  ttlMs: TtlMs,
-  run: ReadRunResult,
-  predicted: { hitRatio: number; sourceReadsPerSec: number },
-  readsPerSec: number,
-): TtlSweepRow {
-  const latency = summarize(run.all);
-  const service99 = summarize(run.service);
-  return {
-    ttlMs,
-    productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
-    reads: run.reads,
-    hitRatio: ttlMs === 0 ? null : run.hitRatio,
-    predictedHitRatio: ttlMs === 0 ? null : predicted.hitRatio,
-    serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
-    p50Ms: latency.p50Ms,
-    p95Ms: latency.p95Ms,
-    p99Ms: latency.p99Ms,
-    p999Ms: latency.p999Ms,
-    maxMs: latency.maxMs,
-    service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
-    readsPerSec,
-    sourceReadsPerSec: run.sourceReadsPerSec,
-    predictedSourceReadsPerSec: predicted.sourceReadsPerSec,
-    loadMs: run.loadMs,
-    load: loadReport(run),
-    redisErrors: run.cache.redisErrors,
-    harness: run.harness,
-    histogram: encodeHistogram(run.all),
-  };
+  const filling = ttlMs === null ? predictFilling(sampler.probabilities, model.rate, warmupMs + durationMs) : null;
+  return sweepFigures(ctx, index, ttlMs, run, predicted, run.driver.achievedRate, filling);
 }
 
 /** Client and Redis hit ratios further apart than this get a note. */
@@ -242,11 +115,21 @@ function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
   return [...notes, ...harnessNotes(rows, (i) => `TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`)];
 }
 
+/** The no-expiry row is not at a steady state: say where it stood and where it is going (older snapshots lack it). */
+function fillingNotes(rows: readonly TtlSweepRow[]): string[] {
+  return rows.flatMap((r) =>
+    r.filling
+      ? [
+          `TTL none has no steady state: at the window's end ${fmtPct(r.filling.residentShare, 1)} of the key space was resident and reads hit ${fmtRatio(r.filling.hitRatioNow)}; it is still climbing toward ${fmtRatio(r.filling.steadyHitRatio)} (all predicted, ttl-model.md "No expiry"); its row is not "worse" than a finite TTL, only younger`,
+        ]
+      : [],
+  );
+}
+
 function sweepTable(section: TtlSweepResult, view: TableView): TableData {
   const { speedup } = view;
   const prod = speedup !== 1;
-  const notes = [...(section.traceNotes ?? []), ...sweepNotes(section.rows)];
-  if (section.advice) notes.push(section.advice);
+  const notes = [...(section.traceNotes ?? []), ...sweepNotes(section.rows), ...fillingNotes(section.rows)];
   if (prod) {
     notes.push(
       `run ${speedup}× faster than the scenario's production units: rates × ${speedup}, TTLs ÷ ${speedup}; hit ratios are the same in both, (prod) columns convert back`,
