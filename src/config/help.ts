@@ -22,6 +22,7 @@ const ENVIRONMENT: readonly [string, string][] = [
   ['REDIS_HOST, REDIS_PORT, REDIS_DB', 'Redis to use when neither URL is given'],
   ['REDIS_USERNAME, REDIS_PASSWORD', 'credentials for REDIS_HOST (never printed)'],
   ['REDIS_TLS', 'true to connect to REDIS_HOST with TLS'],
+  ['SOURCE_URL', 'the source database when --source is not given (password never printed)'],
   ['CI', 'when set, same as --quiet'],
   ['DEBUG', 'when set, errors print their stack trace'],
 ];

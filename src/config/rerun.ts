@@ -26,7 +26,8 @@ export function applyRerun(request: BenchRequest, recorded: RecordedRun, file: s
     }
     pinned[name] = readRecordedSettings(settings, `${file}: ${name}`);
   }
-  const { scenario, scenarioDescription, redis: _redis, ...run } = recorded.config;
+  // Where Redis and the source were: not settings (a rerun may use other servers), and the URLs were redacted.
+  const { scenario, scenarioDescription, redis: _redis, source: _source, ...run } = recorded.config;
   pinned[RUN] = readRecordedSettings(run, `${file}: config`);
   const suites = request.suitesGiven
     ? request.suites

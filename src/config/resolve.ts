@@ -18,7 +18,16 @@ export interface SuiteDefaults {
   derive?(settings: Settings): Partial<Settings>;
 }
 
-export function resolveSettings(suite: SuiteDefaults, request: BenchRequest): Settings {
+/**
+ * `runDerive`: defaults the run decides for every suite after its own (a real
+ * database as the source sets --source-latency to 0); like a suite's derive,
+ * it never overrides a value that was pinned or given.
+ */
+export function resolveSettings(
+  suite: SuiteDefaults,
+  request: BenchRequest,
+  runDerive?: (settings: Settings) => Partial<Settings>,
+): Settings {
   const layers = [optionDefaults(), suite.defaults, request.pinned[suite.name] ?? {}, request.given];
   const merged: Record<string, unknown> = {};
   for (const layer of layers) {
@@ -34,13 +43,19 @@ export function resolveSettings(suite: SuiteDefaults, request: BenchRequest): Se
   // Derived defaults never override a value that was pinned or given; one derived as
   // undefined (present, no value) drops a suite default that does not apply (a trace's duration is its own).
   const fixed = new Set([...Object.keys(request.pinned[suite.name] ?? {}), ...Object.keys(request.given)]);
-  const derived = Object.entries(suite.derive?.(settings) ?? {}).filter(([k]) => !fixed.has(k));
-  const out: Record<string, unknown> = { ...settings };
-  for (const [key, value] of derived) {
-    if (value === undefined) delete out[key];
-    else out[key] = value;
-  }
-  return out as Settings;
+  // A suite's derived value of undefined (present, no value) drops a default that does not
+  // apply there (with a trace, its synthetic workload); the run's derive only sets values.
+  const apply = (base: Settings, more: Partial<Settings>, drops: boolean): Settings => {
+    const out: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(more)) {
+      if (fixed.has(key) || (value === undefined && !drops)) continue;
+      if (value === undefined) delete out[key];
+      else out[key] = value;
+    }
+    return out as Settings;
+  };
+  const own = apply(settings, suite.derive?.(settings) ?? {}, true);
+  return apply(own, runDerive?.(own) ?? {}, false);
 }
 
 /** The run's own settings: option defaults < what a `--rerun` pinned for the run < what the user gave. */

@@ -142,7 +142,7 @@ export const SUITE_OPTIONS = [
     parse: parseLatency,
     format: formatLatency,
     default: parseLatency('', '1ms'),
-    help: 'delay per source query: D, uniform:A:B, exp:MEAN',
+    help: 'delay per source query: D, uniform:A:B, exp:MEAN (0 by default with a database --source)',
     example: 'uniform:1ms:5ms',
   }),
   option({
@@ -151,7 +151,7 @@ export const SUITE_OPTIONS = [
     key: 'sourcePool',
     flag: 'source-pool',
     default: 10,
-    help: "source queries in flight at most, like a connection pool (mysql2's default: 10); the rest wait in line",
+    help: "source queries in flight at most (mysql2's default pool: 10), the rest wait in line; on a database, also the connections its pool opens (the suites' largest)",
     example: '8',
   }),
   option({

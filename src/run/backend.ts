@@ -1,118 +1,25 @@
 /**
- * What a run's suites read through: a Redis session (the user's or a
- * throwaway) and the seeded source — or, when only offline suites (simulate)
- * run, nothing at all, so such a run needs no Redis. Traces are read here too,
- * before either starts.
+ * What a run does with traces before anything starts: checks that a suite
+ * needing one has it, reads each trace once (a bad file exits 2 before Redis
+ * or the source start), and sizes the source's rows after a trace's keys.
+ * And the lab of a run of offline suites only (simulate), which refuses use.
  */
 import type { Settings } from '../config/options.ts';
-import { resolveRedisTarget } from '../config/redisTarget.ts';
 import { UsageError } from '../errors.ts';
-import { openRedisSession } from '../redis/redisSession.ts';
-import { describeEnvironment } from '../report/environment.ts';
-import type { SnapshotEnv } from '../report/snapshotFormat.ts';
-import { SqliteDriver } from '../source/sqliteDriver.ts';
-import type { Lab, Progress } from '../suites/context.ts';
+import type { Lab } from '../suites/context.ts';
 import type { Suite } from '../suites/suite.ts';
 import { describeTrace, type LoadedTrace, loadTrace, traceKey } from '../suites/traceInput.ts';
 import { firstSightSizes } from '../workload/trace/sizes.ts';
-import { createLab, type RunAccount } from './lab.ts';
 
 export type Plan = { suite: Suite; production: Settings }[];
-
-/** How the run talks back: output lines and the environment. */
-export interface BackendIo {
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-}
-
-/** Where the suites' reads go: Redis and the source, or nothing for offline suites. */
-export interface Backend {
-  lab: Lab;
-  display: string;
-  env: SnapshotEnv;
-  close(io: BackendIo, say: (line: string) => void): Promise<void>;
-}
+export type TraceTable = ReadonlyMap<string, LoadedTrace>;
 
 /** No Redis and no source: only offline suites (simulate) run, and the lab refuses use. */
-export function offlineBackend(timer: string): Backend {
+export function offlineLab(): Lab {
   const refuse = (): never => {
     throw new Error('an offline suite used the lab: it needs Redis and the source');
   };
-  const lab: Lab = { prefix: '', source: refuse, newService: refuse, measureRow: refuse, rawGet: refuse };
-  return {
-    lab,
-    display: 'none (offline suites only)',
-    env: describeEnvironment({ version: 'none', mode: 'none' }, { kind: 'none', version: 'none' }, timer),
-    close: async () => {},
-  };
-}
-
-export interface BackendRun {
-  signal: AbortSignal;
-  progress: Progress;
-  say: (line: string) => void;
-  traces: TraceTable;
-}
-
-export async function openBackend(
-  plan: Plan,
-  run: Settings,
-  io: BackendIo,
-  account: RunAccount,
-  { signal, progress, say, traces }: BackendRun,
-): Promise<Backend> {
-  const session = await openRedisSession(resolveRedisTarget(run.redisUrl, io.env), {
-    commandTimeoutMs: run.redisTimeoutMs,
-    onError: () => {
-      account.connectionErrors++;
-    },
-  });
-  const driver = new SqliteDriver();
-  const close = async (bench: BackendIo, log: (line: string) => void) => {
-    await driver.close();
-    const { removedKeys, error } = await session.close();
-    // Said even under --quiet: keys left on a user's server are worth a line.
-    if (error) bench.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
-    else
-      log(
-        `cleanup: removed ${removedKeys} keys under ${session.prefix}${session.throwaway ? ', stopped the throwaway redis-server' : ''}`,
-      );
-  };
-  try {
-    say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
-    await seedSource(driver, plan, run.seed ?? 1, traces, say);
-  } catch (error) {
-    await close(io, say);
-    throw error;
-  }
-  return {
-    lab: createLab(session, driver, account, { signal, progress }),
-    display: session.display,
-    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
-    close,
-  };
-}
-
-/** Rows for every suite's key space; a trace's keys become rows 1..K, sized as the trace first saw them. */
-async function seedSource(
-  driver: SqliteDriver,
-  plan: Plan,
-  seed: number,
-  traces: TraceTable,
-  say: (line: string) => void,
-): Promise<void> {
-  const online = plan.filter(({ suite }) => !suite.offline);
-  const replayed = online
-    .filter(({ suite }) => suite.uses.includes('trace'))
-    .map(({ production }) => traces.get(traceKey(production) ?? ''))
-    .find((t) => t !== undefined);
-  const sizes = replayed ? firstSightSizes(replayed.trace) : undefined;
-  const rows = Math.max(sizes?.length ?? 0, ...online.map(({ suite, production: p }) => rowsNeeded(suite, p, traces)));
-  const seeded = await driver.seed(rows, seed, sizes);
-  const sized = sizes ? `, rows 1..${sizes.length} sized as the trace's values` : '';
-  say(
-    `source: SQLite ${driver.version}, ${rows.toLocaleString('en-US')} rows seeded in ${(seeded.ms / 1000).toFixed(1)} s${sized}`,
-  );
+  return { prefix: '', source: refuse, newService: refuse, measureRow: refuse, rawGet: refuse };
 }
 
 /**
@@ -120,7 +27,7 @@ async function seedSource(
  * input; a suite that does not replay one while others do gets a note (the
  * run-wide note for unused flags stays silent when any suite uses --trace).
  */
-export function checkTracePlan(plan: Plan, unusedNote: string | undefined, io: BackendIo): void {
+export function checkTracePlan(plan: Plan, unusedNote: string | undefined, io: { err(text: string): void }): void {
   for (const { suite, production } of plan) {
     if (suite.needsTrace && production.trace === undefined) {
       throw new UsageError(
@@ -137,9 +44,7 @@ export function checkTracePlan(plan: Plan, unusedNote: string | undefined, io: B
   }
 }
 
-export type TraceTable = ReadonlyMap<string, LoadedTrace>;
-
-/** Every trace the plan names, read once each, its profile said. */
+/** Every trace the plan's suites replay, read once each, its profile said. */
 export async function loadTraces(plan: Plan, say: (line: string) => void): Promise<TraceTable> {
   const traces = new Map<string, LoadedTrace>();
   for (const { suite, production } of plan) {
@@ -152,8 +57,18 @@ export async function loadTraces(plan: Plan, say: (line: string) => void): Promi
   return traces;
 }
 
-/** Rows the source needs for a suite: its key space, its hot keys, or its trace's keys. */
-function rowsNeeded(suite: Suite, settings: Settings, traces: TraceTable): number {
+/** The first replayed trace's value sizes, one per key id (row 1..K); undefined without one. */
+export function traceSizes(plan: Plan, traces: TraceTable): Int32Array | undefined {
+  const replayed = plan
+    .filter(({ suite }) => !suite.offline && suite.uses.includes('trace'))
+    .map(({ production }) => traces.get(traceKey(production) ?? ''))
+    .find((t) => t !== undefined);
+  return replayed ? firstSightSizes(replayed.trace) : undefined;
+}
+
+/** Rows the source needs for a suite: its key space, its hot keys, or the keys of the trace it replays. */
+export function rowsNeeded(suite: Suite, settings: Settings, traces: TraceTable): number {
+  if (suite.offline) return 0;
   // Only a suite that replays the trace reads its keys; read-path reads its own --keys.
   const traced = suite.uses.includes('trace') ? traces.get(traceKey(settings) ?? '') : undefined;
   if (traced) return traced.trace.uniqueKeys;

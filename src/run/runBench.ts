@@ -9,36 +9,34 @@ import { answerLines } from '../answer/text.ts';
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
 import type { OptionKey, Settings } from '../config/options.ts';
+import { resolveRedisTarget } from '../config/redisTarget.ts';
 import { RUN, recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
+import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
 import { hitCurveChart, ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
+import { describeEnvironment } from '../report/environment.ts';
 import { renderHtml } from '../report/html.ts';
 import { createProgress } from '../report/progress.ts';
 import { asciiChartSection, renderMarkdown, renderTerminal } from '../report/render.ts';
 import { saveSnapshot } from '../report/snapshotFile.ts';
 import { SCHEMA_VERSION, type Snapshot, type SuiteSection } from '../report/snapshotFormat.ts';
 import { snapshotTables } from '../report/tables.ts';
+import type { SourceDriver } from '../source/driver.ts';
 import type { Lab, Progress } from '../suites/context.ts';
 import { freshness } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
 import type { SimulateResult } from '../suites/simulate.ts';
+import type { Suite } from '../suites/suite.ts';
 import { traceKey } from '../suites/traceInput.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
-import {
-  type Backend,
-  checkTracePlan,
-  loadTraces,
-  offlineBackend,
-  openBackend,
-  type Plan,
-  type TraceTable,
-} from './backend.ts';
-import { newRunAccount, type RunAccount, runErrors } from './lab.ts';
+import { checkTracePlan, loadTraces, offlineLab, rowsNeeded, type TraceTable, traceSizes } from './backend.ts';
+import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
+import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -53,12 +51,17 @@ export interface BenchOutcome {
   written: string[];
 }
 
+type Plan = { suite: Suite; production: Settings }[];
+
 export async function runBench(request: BenchRequest, io: BenchIo): Promise<BenchOutcome> {
   const started = performance.now();
   const run = resolveRun(request);
-  const plan: Plan = SUITES.filter((s) => request.suites.includes(s.name)).map((suite) => ({
+  const chosen = SUITES.filter((s) => request.suites.includes(s.name));
+  // Checked before anything starts: a bad source URL or mode exits 2.
+  const sourcePlan = planSource(run, io.env, chosen);
+  const plan: Plan = chosen.map((suite) => ({
     suite,
-    production: resolveSettings(suite, request),
+    production: resolveSettings(suite, request, sourceDefaults(sourcePlan)),
   }));
   const say = (line: string) => {
     if (!request.quiet) io.err(line);
@@ -68,58 +71,140 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   checkTracePlan(plan, unused, io);
   // Read before anything starts: a bad trace is refused (exit 2) without starting Redis.
   const traces = await loadTraces(plan, say);
+  if (plan.every(({ suite }) => suite.offline)) return runOffline({ request, run, plan, traces, started, io, say });
   await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
-  const progress = createProgress(request.quiet);
-  let backend: Backend | undefined;
+  const session = await openRedisSession(resolveRedisTarget(run.redisUrl, io.env), {
+    commandTimeoutMs: run.redisTimeoutMs,
+    onError: () => {
+      account.connectionErrors++;
+    },
+  }).catch(async (error: unknown) => {
+    await stopTimer();
+    throw error;
+  });
+  let driver: SourceDriver | undefined;
   try {
-    const offline = plan.every(({ suite }) => suite.offline);
-    backend = offline
-      ? offlineBackend(run.timer ?? 'thread')
-      : await openBackend(plan, run, io, account, { signal: io.signal, progress, say, traces });
-    const sections = await runSuites(plan, { lab: backend.lab, progress, say, traces }, run, io);
-    const snapshot = buildSnapshot({ request, run, backend, account, sections, started });
-    // The answer weighs measured rows: a run of offline suites (simulate) has none.
-    if (!offline) {
-      snapshot.answer = answerFor({
-        sections,
-        run,
-        given: (key: OptionKey) => request.given[key] !== undefined || request.pinned[RUN]?.[key] !== undefined,
-        freshnessSettings: resolveSettings(freshness, request),
-        redisErrors: snapshot.errors.redis,
-      });
-    }
+    say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
+    driver = await openSource(sourcePlan, runIdOf(session.prefix), poolSize(plan));
+    await prepareSource(driver, plan, run, { request, io, say, traces });
+    const progress = createProgress(request.quiet);
+    const lab = createLab(session, driver, account, { signal: io.signal, progress });
+    const sections = await runSuites(plan, { lab, progress, say, traces }, run, io);
+    const pool = poolSize(plan);
+    const snapshot = buildSnapshot({ request, run, session, driver, pool, account, sections, started });
+    snapshot.answer = answerFor({
+      sections,
+      run,
+      given: (key: OptionKey) => request.given[key] !== undefined || request.pinned[RUN]?.[key] !== undefined,
+      freshnessSettings: resolveSettings(freshness, request, sourceDefaults(sourcePlan)),
+      redisErrors: snapshot.errors.redis,
+    });
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
-    // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
-    const timerStopped = stopTimer();
-    await backend?.close(io, say);
-    await timerStopped;
+    await cleanUp(session, driver, { io, say });
+  }
+}
+
+/**
+ * Only offline suites (simulate): no Redis, no source, no timer thread, and
+ * no answer (it weighs measured rows; there are none).
+ */
+async function runOffline(o: {
+  request: BenchRequest;
+  run: Settings;
+  plan: Plan;
+  traces: TraceTable;
+  started: number;
+  io: BenchIo;
+  say: (line: string) => void;
+}): Promise<BenchOutcome> {
+  const progress = createProgress(o.request.quiet);
+  const sections = await runSuites(o.plan, { lab: offlineLab(), progress, say: o.say, traces: o.traces }, o.run, o.io);
+  const snapshot = buildSnapshot({ ...o, pool: 0, account: newRunAccount(), sections });
+  const written = await report(snapshot, o.request.quiet, o.run, o.io);
+  return { snapshot, written };
+}
+
+/** `cab:<run id>:` → the run id, which also names the run's tables. */
+function runIdOf(prefix: string): string {
+  return prefix.split(':')[1] ?? prefix;
+}
+
+/** Seeds the owned table with the rows the suites need, or fits the suites' keys to the user's ids. */
+async function prepareSource(
+  driver: SourceDriver,
+  plan: Plan,
+  run: Settings,
+  { request, io, say, traces }: { request: BenchRequest; io: BenchIo; say: (line: string) => void; traces: TraceTable },
+): Promise<void> {
+  if (driver.readOnly) {
+    fitKeysToIds(plan, driver.keys(), request, io.err);
+    say(sourceLine(driver, null));
+    return;
+  }
+  // A trace's keys become rows 1..K, sized as the trace first showed their values.
+  const sizes = traceSizes(plan, traces);
+  const rows = Math.max(sizes?.length ?? 0, ...plan.map(({ suite, production: p }) => rowsNeeded(suite, p, traces)));
+  say(sourceLine(driver, await seedSource(driver, rows, run.seed ?? 1, io.signal, sizes)));
+}
+
+/**
+ * Every exit path ends here (normal end, error, Ctrl-C): the timer thread
+ * stops, the owned table is dropped, the run's keys are removed, a throwaway
+ * server is stopped. Failures to clean up are said even under --quiet.
+ */
+async function cleanUp(
+  session: RedisSession,
+  driver: SourceDriver | undefined,
+  { io, say }: { io: BenchIo; say: (line: string) => void },
+): Promise<void> {
+  // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
+  const timerStopped = stopTimer();
+  const dropped = await driver?.close();
+  const { removedKeys, error } = await session.close();
+  await timerStopped;
+  if (dropped?.error) io.err(`warning: ${dropped.error}`);
+  if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
+  else {
+    const table = dropped?.droppedTable ? `, dropped table ${dropped.droppedTable}` : '';
+    const server = session.throwaway ? ', stopped the throwaway redis-server' : '';
+    say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${table}${server}`);
   }
 }
 
 interface Finished {
   request: BenchRequest;
   run: Settings;
-  backend: Backend;
+  /** Both absent when only offline suites ran. */
+  session?: RedisSession;
+  driver?: SourceDriver;
+  /** Connections the database pool holds (SQLite: queries in flight at most). */
+  pool: number;
   account: RunAccount;
   sections: Record<string, SuiteSection>;
   started: number;
 }
 
-function buildSnapshot({ request, run, backend, account, sections, started }: Finished): Snapshot {
+function buildSnapshot({ request, run, session, driver, pool, account, sections, started }: Finished): Snapshot {
   const errors = runErrors(account);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
     status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
     durationSec: (performance.now() - started) / 1000,
-    env: backend.env,
+    env: describeEnvironment(
+      session?.server ?? { version: 'none', mode: 'none' },
+      driver ? { kind: driver.kind, version: driver.version, pool } : { kind: 'none', version: 'none' },
+      run.timer ?? 'thread',
+    ),
     config: {
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
-      redis: backend.display,
+      redis: session?.display ?? 'none (offline suites only)',
+      source: driver?.display ?? 'none (offline suites only)',
+      ...(driver?.readOnly ? { sourceQuery: run.sourceQuery, sourceIds: run.sourceIds } : {}),
       ...recordRunSettings(run),
     },
     errors,
@@ -143,8 +228,8 @@ async function runSuites(
     say(`running ${suite.name} …`);
     const suiteStart = performance.now();
     const settings = toRunUnits(production, run.speedup ?? 1);
-    const trace = (s: Settings) => traces.get(traceKey(s) ?? '');
     const speedup = run.speedup ?? 1;
+    const trace = (s: Settings) => traces.get(traceKey(s) ?? '');
     const ctx = { settings, production, speedup, rng, signal: io.signal, results, progress, lab, trace, log: say };
     try {
       results[suite.name] = await suite.run(ctx);
@@ -170,8 +255,8 @@ async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: Ben
   const sweep = snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult | undefined;
   io.out(renderTerminal(tables, io.color));
   if (sweep && !quiet) io.out(`\n${ttlSweepCharts(sweep.rows, io.color)}`);
-  const simulated = snapshot.suites.simulate as unknown as SimulateResult | undefined;
   // One line: simulate's first invalidation, or the ttl-sweep's curve over a trace.
+  const simulated = snapshot.suites.simulate as unknown as SimulateResult | undefined;
   const first = simulated?.rows[0]?.invalidation;
   const curve = simulated ? simulated.rows.filter((r) => r.invalidation === first) : sweep?.curve;
   if (curve && !quiet) io.out(`\n${hitCurveChart(curve, io.color)}`);

@@ -76,6 +76,7 @@ export const freshness = defineSuite<FreshnessResult>({
     durationMs: 3000,
   },
   derive: deriveWarmup,
+  writesSource: true,
   run: runFreshness,
   rowKey: (row) => `${row.invalidation} ttl=${formatTtl(row.ttlMs)}`,
   metrics: [

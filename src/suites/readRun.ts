@@ -53,6 +53,8 @@ export interface ReadRunSettings {
   writer?: WriterSettings;
   /** Called for every measured hit, after its latency was recorded. */
   onMeasuredHit?(id: number, result: ReadResult): void;
+  /** Also count the window's source reads by the database itself (Source.serverReads): ttl-sweep does. */
+  crossCheckSource?: boolean;
   /** Redis's own hit and miss counts (INFO stats); the lab provides it. */
   serverCounts?(): Promise<KeyspaceCounts | null>;
   onProgress?(fraction: number): void;
@@ -72,6 +74,8 @@ export interface ReadRunResult {
   serverHitRatio: number | null;
   /** Source queries during the measured window, per second (misses, uncached reads and fallbacks). */
   sourceReadsPerSec: number;
+  /** The same, counted by the database (crossCheckSource on a MySQL/MariaDB or PostgreSQL source); else null. */
+  serverSourceReadsPerSec: number | null;
   writes: number;
   driver: DriverReport;
   /** The cache layer's counts over the measured window. */
@@ -124,19 +128,40 @@ interface WindowStart {
   sourceReads: number;
   sourceWrites: number;
   server: KeyspaceCounts | null;
+  /** The database's count of statements, and the source's settled reads at the same moment. */
+  serverSource: { server: number; client: number } | null;
+}
+
+/** The counters as the measured window opens (`measured`), or placeholders before the loop starts. */
+async function openWindow(settings: ReadRunSettings, measured: boolean): Promise<WindowStart> {
+  const { service, source } = settings;
+  const start: WindowStart = {
+    cache: { ...service.counters },
+    sourceReads: measured ? source.reads : 0,
+    sourceWrites: measured ? source.writes : 0,
+    server: null,
+    serverSource: null,
+  };
+  if (!measured) return start;
+  start.server = (await settings.serverCounts?.()) ?? null;
+  if (settings.crossCheckSource) {
+    start.serverSource = await source.serverReads();
+    // The window's reads are then those the database ran after this moment, on both sides.
+    if (start.serverSource) start.sourceReads = start.serverSource.client;
+  }
+  return start;
 }
 
 export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult> {
   const { service, source } = settings;
   const row = new RowRecorder();
   const probe = new HarnessProbe(source);
-  let start: WindowStart = { cache: { ...service.counters }, sourceReads: 0, sourceWrites: 0, server: null };
+  let start = await openWindow(settings, false);
   const driver = await offerLoad(settings, {
     signal: settings.signal,
     onProgress: settings.onProgress,
     async onMeasureStart() {
-      start = { cache: { ...service.counters }, sourceReads: source.reads, sourceWrites: source.writes, server: null };
-      start.server = (await settings.serverCounts?.()) ?? null;
+      start = await openWindow(settings, true);
       probe.start();
     },
     send: sendFor(settings),
@@ -158,7 +183,9 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     throw new SourceError(`every measured read failed (${driver.errors} errors): the source is unusable`);
   }
   const serverAfter = (await settings.serverCounts?.()) ?? null;
+  const sourceAfter = start.serverSource ? await source.serverReads() : null;
   const cache = countersSince(service.counters, start.cache);
+  const perSec = (count: number) => count / (driver.measuredWindowMs / 1000);
   return {
     all: row.all,
     service: row.service,
@@ -167,7 +194,9 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     reads: row.reads,
     hitRatio: row.hitRatio,
     serverHitRatio: windowHitRatio(start.server, serverAfter),
-    sourceReadsPerSec: (source.reads - start.sourceReads) / (driver.measuredWindowMs / 1000),
+    sourceReadsPerSec: perSec(source.reads - start.sourceReads),
+    serverSourceReadsPerSec:
+      start.serverSource && sourceAfter ? perSec(sourceAfter.server - start.serverSource.server) : null,
     writes: source.writes - start.sourceWrites,
     driver,
     cache,

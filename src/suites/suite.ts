@@ -50,6 +50,8 @@ export interface Suite<R extends { rows: readonly object[] } = { rows: readonly 
   optIn?: boolean;
   /** Refuses to run without --trace (checked before anything starts). */
   needsTrace?: boolean;
+  /** It updates source rows: refused on the user's own table (--source-query is read-only). */
+  writesSource?: boolean;
   run(ctx: SuiteContext): Promise<R>;
   /** What identifies a row across two snapshots (compare aligns rows by it, never by position). */
   rowKey(row: R['rows'][number]): string;

@@ -72,6 +72,7 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     load,
     window: { warmupMs, durationMs },
     rng,
+    crossCheckSource: true,
   });
   // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
   const model = {
@@ -90,6 +91,16 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
 
 /** Client and Redis hit ratios further apart than this get a note. */
 const SERVER_DISAGREEMENT = 0.01;
+/** Source reads counted by the client and by the database further apart than this (relative) are flagged. */
+const SOURCE_DISAGREEMENT = 0.02;
+
+/** Whether the database's count of a row's source reads is more than 2% from the client's. */
+export function sourceCountsDisagree(row: Pick<TtlSweepRow, 'sourceReadsPerSec' | 'serverSourceReadsPerSec'>): boolean {
+  const server = row.serverSourceReadsPerSec;
+  if (server === null || server === undefined) return false;
+  const client = row.sourceReadsPerSec;
+  return Math.abs(server - client) > SOURCE_DISAGREEMENT * Math.max(client, server);
+}
 
 function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
   const notes: string[] = [];
@@ -107,6 +118,11 @@ function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
     if (r.load.targetRate !== null && r.load.achievedRate < r.load.targetRate * 0.98) {
       notes.push(
         `${at}: achieved ${fmtRate(r.load.achievedRate)} reads/s of ${fmtRate(r.load.targetRate)} offered (Poisson, so a short window varies by ±${fmtPct(1 / Math.sqrt(Math.max(1, r.reads)), 1)})`,
+      );
+    }
+    if (sourceCountsDisagree(r)) {
+      notes.push(
+        `${at}: the source's own count (${fmtRate(r.serverSourceReadsPerSec)} reads/s) is more than 2% from the client's (${fmtRate(r.sourceReadsPerSec)}) — other clients of this database?`,
       );
     }
     if (r.redisErrors > 0)
@@ -130,6 +146,13 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
   const { speedup } = view;
   const prod = speedup !== 1;
   const notes = [...(section.traceNotes ?? []), ...sweepNotes(section.rows), ...fillingNotes(section.rows)];
+  // Only a database counts its own reads: SQLite runs show no column for it.
+  const server = section.rows.some((r) => r.serverSourceReadsPerSec != null);
+  if (server) {
+    notes.push(
+      "server reads/s: the window's source reads counted by the database itself (MariaDB/MySQL Com_select, PostgreSQL pg_stat_database transactions); ! = more than 2% from the client's count",
+    );
+  }
   if (prod) {
     notes.push(
       `run ${speedup}× faster than the scenario's production units: rates × ${speedup}, TTLs ÷ ${speedup}; hit ratios are the same in both, (prod) columns convert back`,
@@ -152,6 +175,7 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
       'service p99 ms',
       'reads/s',
       'source reads/s',
+      ...(server ? ['server reads/s'] : []),
       'predicted',
       ...(prod ? ['source reads/s (prod)'] : []),
       'late sends',
@@ -169,10 +193,17 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
       fmtMs(r.service?.p99Ms ?? null),
       fmtRate(r.readsPerSec),
       fmtRate(r.sourceReadsPerSec),
+      ...(server ? [serverCell(r)] : []),
       fmtRate(r.predictedSourceReadsPerSec),
       ...(prod ? [fmtRate(r.sourceReadsPerSec / speedup)] : []),
       r.load.mode === 'closed' ? NA : fmtCount(r.load.lateSends),
     ]),
     notes,
   };
+}
+
+function serverCell(r: TtlSweepRow): string {
+  const value = r.serverSourceReadsPerSec ?? null;
+  if (value === null) return NA;
+  return `${fmtRate(value)}${sourceCountsDisagree(r) ? ' !' : ''}`;
 }

@@ -30,6 +30,8 @@ export interface TtlSweepRow {
   service: { p50Ms: number; p99Ms: number };
   readsPerSec: number;
   sourceReadsPerSec: number;
+  /** The same window's source reads counted by the database itself (MySQL/MariaDB, PostgreSQL); null on SQLite. */
+  serverSourceReadsPerSec: number | null;
   predictedSourceReadsPerSec: number;
   /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
   loadMs: number | null;
@@ -89,6 +91,7 @@ export function sweepFigures(
     service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
     readsPerSec,
     sourceReadsPerSec: run.sourceReadsPerSec,
+    serverSourceReadsPerSec: run.serverSourceReadsPerSec,
     predictedSourceReadsPerSec: predicted.sourceReadsPerSec,
     loadMs: run.loadMs,
     load: loadReport(run),

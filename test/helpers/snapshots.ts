@@ -27,6 +27,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     service: { p50Ms: 0.2, p99Ms: 0.9 },
     readsPerSec: 1000,
     sourceReadsPerSec: 100,
+    serverSourceReadsPerSec: null,
     predictedSourceReadsPerSec: 100,
     loadMs: 1.2,
     load: { mode: 'open', targetRate: 1000, achievedRate: 1000, lateSends: 0, veryLateSends: 0, errors: 0 },
