@@ -242,7 +242,9 @@ export const SUITE_OPTIONS = [
     metavar: 'MODE',
     parse: parseTraceTiming,
     format: (timing: TraceTiming) => timing,
-    default: 'trace' as TraceTiming,
+    // No default value: a run without a trace records nothing for it (compare sees no new setting).
+    default: undefined as TraceTiming | undefined,
+    defaultText: 'trace',
     help: "trace: the trace's timestamps (÷ --speedup); rate: its order, Poisson at --rate",
     example: 'rate',
   }),
