@@ -25,6 +25,8 @@ export interface BenchRequest {
   suites: string[];
   /** Whether suites were named on the command line. */
   suitesGiven: boolean;
+  /** Every suite's name, in the registry's order (also those a run without names leaves out). */
+  known: string[];
   quiet: boolean;
 }
 
@@ -74,7 +76,7 @@ export function parseBenchArgs(
     flags.push(spec.key as OptionKey);
   }
   const names = suites.map((s) => s.name);
-  const byDefault = suites.filter((s) => !s.optIn).map((s) => s.name);
+  const byDefault = suites.filter((s) => s.onlyWhenNamed !== true).map((s) => s.name);
   const chosen =
     positionals.length > 0
       ? checkSuites(positionals, names, '', byDefault)
@@ -95,12 +97,13 @@ export function parseBenchArgs(
       scenario: { name: scenario.name, description: scenario.description },
       suites: chosen,
       suitesGiven: positionals.length > 0,
+      known: names,
       quiet,
     },
   };
 }
 
-/** Positional suite names (or a scenario's `suites`) in the registry's order; none means `byDefault` (all but opt-in ones). */
+/** Positional suite names (or a scenario's `suites`) in the registry's order; none means `byDefault` (all unless given). */
 export function checkSuites(
   given: readonly string[],
   names: readonly string[],

@@ -11,10 +11,10 @@ import { listScenarios } from './scenario.ts';
 export interface HelpSuite {
   name: string;
   summary: string;
-  /** Runs only when named (not among the suites a run without names runs). */
-  optIn?: boolean;
   uses: readonly OptionKey[];
   defaults: Partial<Settings>;
+  /** Left out of a run that names no suites (a long or special-purpose suite). */
+  onlyWhenNamed?: boolean;
 }
 
 const ENVIRONMENT: readonly [string, string][] = [
@@ -28,6 +28,12 @@ const ENVIRONMENT: readonly [string, string][] = [
 ];
 
 const WIDTH = 100;
+
+function defaultRun(suites: readonly HelpSuite[]): string {
+  const named = suites.filter((s) => s.onlyWhenNamed === true).map((s) => s.name);
+  if (named.length === 0) return `With no SUITE, runs all ${suites.length}.`;
+  return `With no SUITE, runs all ${suites.length - named.length} but ${named.join(', ')} (run only when named).`;
+}
 
 /** Rows of cells in aligned columns; the last cell wraps at WIDTH, continuing under itself. */
 function columns(rows: readonly (readonly string[])[], indent = '  '): string[] {
@@ -88,7 +94,7 @@ export function helpText(suites: readonly HelpSuite[]): string {
   return [
     'Usage: npm run bench -- [SUITE ...] [OPTIONS]',
     '',
-    `Measures what caching reads in Redis buys and which TTL to use. With no SUITE, runs all ${suites.length}.`,
+    `Measures what caching reads in Redis buys and which TTL to use. ${defaultRun(suites)}`,
     '',
     'Suites:',
     ...columns(suites.map((s) => [s.name, s.summary])),

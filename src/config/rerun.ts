@@ -27,11 +27,18 @@ export function applyRerun(request: BenchRequest, recorded: RecordedRun, file: s
     pinned[name] = readRecordedSettings(settings, `${file}: ${name}`);
   }
   // Where Redis and the source were: not settings (a rerun may use other servers), and the URLs were redacted.
-  const { scenario, scenarioDescription, redis: _redis, source: _source, ...run } = recorded.config;
+  const {
+    scenario,
+    scenarioDescription,
+    redis: _redis,
+    redisServer: _server,
+    source: _source,
+    ...run
+  } = recorded.config;
   pinned[RUN] = readRecordedSettings(run, `${file}: config`);
   const suites = request.suitesGiven
     ? request.suites
-    : request.suites.filter((name) => recorded.suitesRun.includes(name));
+    : request.known.filter((name) => recorded.suitesRun.includes(name));
   return {
     ...request,
     pinned,

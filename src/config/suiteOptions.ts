@@ -4,6 +4,7 @@
  * values are saved in the suite's settings. Part of the option table.
  */
 import { formatDuration, formatTtlList, MAX_RUN_MS, parseDuration, parseTtlList } from './duration.ts';
+import { type CacheSize, formatCacheSize, parseCacheSizes } from './memory.ts';
 import { option } from './option.ts';
 import type { TraceFormat, TraceTiming } from './types.ts';
 import {
@@ -130,7 +131,8 @@ export const SUITE_OPTIONS = [
     flag: 'warmup',
     default: undefined as number | undefined,
     help: 'unmeasured warm-up per row',
-    defaultText: "the suite's longest finite TTL, at least 500ms, the same for every row (0 with --trace)",
+    defaultText:
+      "the suite's longest finite TTL, at least 500ms, the same for every row (capacity: at least the time to read the key space twice, up to 60s, so the cache fills; 0 with --trace)",
     example: '2s',
   }),
   option({
@@ -268,5 +270,17 @@ export const SUITE_OPTIONS = [
     default: undefined as number | undefined,
     help: 'replay at most N requests of the trace (after --trace-window)',
     example: '100000',
+  }),
+  option({
+    ...suite,
+    key: 'cacheSizes',
+    flag: 'cache-sizes',
+    type: 'string',
+    metavar: 'LIST',
+    parse: parseCacheSizes,
+    format: (sizes: CacheSize[]) => sizes.map(formatCacheSize).join(','),
+    default: undefined,
+    help: "capacity: cache sizes, as shares of the key space's bytes (measured with MEMORY USAGE) or sizes",
+    example: '5%,20%,1mb',
   }),
 ] as const;

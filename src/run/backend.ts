@@ -19,7 +19,18 @@ export function offlineLab(): Lab {
   const refuse = (): never => {
     throw new Error('an offline suite used the lab: it needs Redis and the source');
   };
-  return { prefix: '', source: refuse, newService: refuse, measureRow: refuse, rawGet: refuse };
+  return {
+    prefix: '',
+    throwaway: undefined,
+    source: refuse,
+    newService: refuse,
+    measureRow: refuse,
+    rawGet: refuse,
+    memoryStats: refuse,
+    memoryUsage: refuse,
+    deleteKeys: refuse,
+    setMaxmemory: refuse,
+  };
 }
 
 /**

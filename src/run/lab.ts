@@ -14,7 +14,7 @@ import { latencySampler, meanLatencyMs } from '../source/latency.ts';
 import { Source } from '../source/source.ts';
 import { VersionLog } from '../source/versionLog.ts';
 import type { Lab, Progress, ServiceSpec } from '../suites/context.ts';
-import { type ReadRunSettings, runReads } from '../suites/readRun.ts';
+import { runReads } from '../suites/readRun.ts';
 import type { Rng } from '../workload/rng.ts';
 
 export interface RunAccount {
@@ -62,13 +62,15 @@ export function createLab(
       account.counters.push(counters);
       return new CacheAsideService({ ...spec, store: session.store, counters });
     },
-    async measureRow(label: string, settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>) {
+    async measureRow(label: string, settings: Parameters<Lab['measureRow']>[1]) {
       run.progress.start(label);
       try {
         return await runReads({
           ...settings,
           signal: run.signal,
           serverCounts: () => session.keyspaceCounts(),
+          serverMemory: () => session.memoryStats(),
+          countKeys: (prefix) => session.countKeys(prefix),
           onProgress: (fraction) => run.progress.update(fraction),
         });
       } finally {
@@ -78,5 +80,10 @@ export function createLab(
     rawGet(key: string) {
       return session.store.rawGet(key);
     },
+    throwaway: session.throwawayMemory,
+    memoryStats: () => session.memoryStats(),
+    memoryUsage: (prefix, sample) => session.memoryUsage(prefix, sample),
+    deleteKeys: (prefix) => session.deleteKeys(prefix),
+    setMaxmemory: (bytes) => session.setMaxmemory(bytes),
   };
 }

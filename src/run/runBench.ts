@@ -9,12 +9,11 @@ import { answerLines } from '../answer/text.ts';
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
 import type { OptionKey, Settings } from '../config/options.ts';
-import { resolveRedisTarget } from '../config/redisTarget.ts';
 import { RUN, recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
-import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
+import { stopTimer } from '../load/preciseTimer.ts';
+import type { RedisSession } from '../redis/redisSession.ts';
 import { hitCurveChart, ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
@@ -37,6 +36,7 @@ import { createRng } from '../workload/rng.ts';
 import { checkTracePlan, loadTraces, offlineLab, rowsNeeded, type TraceTable, traceSizes } from './backend.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
 import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
+import { connect, describeMemory } from './throwawayRedis.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -72,20 +72,12 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   // Read before anything starts: a bad trace is refused (exit 2) without starting Redis.
   const traces = await loadTraces(plan, say);
   if (plan.every(({ suite }) => suite.offline)) return runOffline({ request, run, plan, traces, started, io, say });
-  await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
-  const session = await openRedisSession(resolveRedisTarget(run.redisUrl, io.env), {
-    commandTimeoutMs: run.redisTimeoutMs,
-    onError: () => {
-      account.connectionErrors++;
-    },
-  }).catch(async (error: unknown) => {
-    await stopTimer();
-    throw error;
-  });
+  const session = await connect(run, plan, io.env, account);
   let driver: SourceDriver | undefined;
   try {
     say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
+    if (session.throwawayMemory) say(`redis: ${describeMemory(session.throwawayMemory)}`);
     driver = await openSource(sourcePlan, runIdOf(session.prefix), poolSize(plan));
     await prepareSource(driver, plan, run, { request, io, say, traces });
     const progress = createProgress(request.quiet);
@@ -203,6 +195,7 @@ function buildSnapshot({ request, run, session, driver, pool, account, sections,
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
       redis: session?.display ?? 'none (offline suites only)',
+      ...(session?.throwawayMemory ? { redisServer: session.throwawayMemory } : {}),
       source: driver?.display ?? 'none (offline suites only)',
       ...(driver?.readOnly ? { sourceQuery: run.sourceQuery, sourceIds: run.sourceIds } : {}),
       ...recordRunSettings(run),

@@ -6,6 +6,7 @@
  */
 import type { CacheAsideOptions, CacheAsideService } from '../cache/cacheAside.ts';
 import type { Settings } from '../config/options.ts';
+import type { MemoryStats } from '../redis/serverStats.ts';
 import type { Source } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
 import type { ReadRunResult, ReadRunSettings } from './readRun.ts';
@@ -34,10 +35,20 @@ export interface Lab {
   /** One measured row, under a progress bar, stopping when the run is. */
   measureRow(
     label: string,
-    settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>,
+    settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts' | 'serverMemory' | 'countKeys'>,
   ): Promise<ReadRunResult>;
   /** A bare GET on the read connection, with no timeout machinery: the floor of a hit. */
   rawGet(key: string): Promise<string | null>;
+  /** The throwaway redis-server's memory settings as started; undefined on a Redis the user named. */
+  throwaway: { maxmemoryBytes: number; maxmemoryPolicy: string; maxmemorySamples: number } | undefined;
+  /** INFO memory and stats now; null when INFO failed. */
+  memoryStats(): Promise<MemoryStats | null>;
+  /** MEMORY USAGE in bytes of up to `sample` keys under `prefix` (a SCAN sample). */
+  memoryUsage(prefix: string, sample: number): Promise<number[]>;
+  /** Removes the keys under `prefix`, which must be under the run prefix. */
+  deleteKeys(prefix: string): Promise<number>;
+  /** CONFIG SET maxmemory (0: no limit); throws unless the server is the run's throwaway one. */
+  setMaxmemory(bytes: number): Promise<void>;
 }
 
 export interface SuiteContext {

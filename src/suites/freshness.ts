@@ -26,13 +26,13 @@ import type { Rng } from '../workload/rng.ts';
 import type { TraceProfile } from '../workload/trace/profile.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
-import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, type MemoryFields, memoryFields, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
-import { harnessNotes } from './tableKit.ts';
+import { capacityNotes, harnessNotes } from './tableKit.ts';
 import { profileLine } from './traceInput.ts';
 import { planReplay, type RowReplay, replayNotes, replaySettings, simulateRow } from './traceReplay.ts';
 
-export interface FreshnessRow {
+export interface FreshnessRow extends MemoryFields {
   invalidation: Invalidation;
   ttlMs: TtlMs;
   reads: number;
@@ -209,6 +209,7 @@ function figures(
   invalidation: Invalidation,
 ): Omit<FreshnessRow, 'invalidation' | 'ttlMs'> {
   return {
+    ...memoryFields(run),
     reads: run.reads,
     writes: run.writes,
     hitRatio: run.hitRatio,
@@ -253,6 +254,7 @@ function freshnessTable(section: FreshnessResult): TableData {
           `${r.invalidation} at TTL ${formatTtl(r.ttlMs)}: ${fmtCount(r.racedStaleReads)} stale reads despite invalidation — a reader loaded the old row and stored it after the writer's ${r.invalidation === 'delete' ? 'delete' : 'set'} (the race leases close)`,
       ),
   );
+  notes.push(...capacityNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   notes.push(...harnessNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   if (rows.some((r) => r.staleReadRatioInterval)) {
     notes.push('a stale-read ratio built on under 30 stale reads is shown with its 95% interval (Clopper–Pearson)');

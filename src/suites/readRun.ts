@@ -13,7 +13,7 @@ import { type DriverReport, type LoadWindow, type RequestHooks, runClosedLoop, r
 import { runReplay } from '../load/traceDriver.ts';
 import { HarnessProbe, type HarnessReport } from '../metrics/harness.ts';
 import { type Histogram, newLatencyHistogram, recordMs } from '../metrics/latencyHistogram.ts';
-import type { KeyspaceCounts } from '../redis/serverStats.ts';
+import type { KeyspaceCounts, MemoryStats } from '../redis/serverStats.ts';
 import { windowHitRatio } from '../redis/serverStats.ts';
 import type { Source } from '../source/source.ts';
 import type { KeySampler } from '../workload/keySampler.ts';
@@ -57,8 +57,25 @@ export interface ReadRunSettings {
   crossCheckSource?: boolean;
   /** Redis's own hit and miss counts (INFO stats); the lab provides it. */
   serverCounts?(): Promise<KeyspaceCounts | null>;
+  /** INFO memory and stats, read at the window's start and end; the lab provides it. */
+  serverMemory?(): Promise<MemoryStats | null>;
+  /** Keys under a prefix (SCAN), for the row's resident keys; the lab provides it. */
+  countKeys?(prefix: string): Promise<number | null>;
   onProgress?(fraction: number): void;
   signal?: AbortSignal;
+}
+
+/** What memory did to a row: Redis's limit, its policy, what it evicted, what stayed. */
+export interface RowMemory {
+  /** INFO stats evicted_keys, difference over the measured window (the whole server's). */
+  evictedKeys: number;
+  /** INFO memory used_memory at the window's end. */
+  usedMemoryBytes: number;
+  /** INFO memory maxmemory; 0 means no limit. */
+  maxmemoryBytes: number;
+  maxmemoryPolicy: string;
+  /** The row's cache entries present at the window's end, counted with SCAN under its key prefix. */
+  residentKeys: number | null;
 }
 
 export interface ReadRunResult {
@@ -88,6 +105,8 @@ export interface ReadRunResult {
   /** δ: mean time from a stored load's query to its SET completing; null when nothing was stored. */
   raceMs: number | null;
   harness: HarnessReport;
+  /** Null when INFO could not be read (or the lab does not provide it). */
+  memory: RowMemory | null;
 }
 
 const OUTCOMES: readonly ReadOutcome[] = ['hit', 'miss', 'uncached', 'fallback'];
@@ -128,6 +147,7 @@ interface WindowStart {
   sourceReads: number;
   sourceWrites: number;
   server: KeyspaceCounts | null;
+  memory: MemoryStats | null;
   /** The database's count of statements, and the source's settled reads at the same moment. */
   serverSource: { server: number; client: number } | null;
 }
@@ -140,10 +160,12 @@ async function openWindow(settings: ReadRunSettings, measured: boolean): Promise
     sourceReads: measured ? source.reads : 0,
     sourceWrites: measured ? source.writes : 0,
     server: null,
+    memory: null,
     serverSource: null,
   };
   if (!measured) return start;
   start.server = (await settings.serverCounts?.()) ?? null;
+  start.memory = (await settings.serverMemory?.()) ?? null;
   if (settings.crossCheckSource) {
     start.serverSource = await source.serverReads();
     // The window's reads are then those the database ran after this moment, on both sides.
@@ -183,6 +205,7 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     throw new SourceError(`every measured read failed (${driver.errors} errors): the source is unusable`);
   }
   const serverAfter = (await settings.serverCounts?.()) ?? null;
+  const memory = await rowMemory(settings, start.memory);
   const sourceAfter = start.serverSource ? await source.serverReads() : null;
   const cache = countersSince(service.counters, start.cache);
   const perSec = (count: number) => count / (driver.measuredWindowMs / 1000);
@@ -203,6 +226,22 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     loadMs: cache.refills > 0 ? cache.refillMs / cache.refills : null,
     raceMs: cache.stores > 0 ? cache.raceWindowMs / cache.stores : null,
     harness,
+    memory,
+  };
+}
+
+/** The row's memory figures at the window's end, evictions as the difference from its start. */
+async function rowMemory(settings: ReadRunSettings, before: MemoryStats | null): Promise<RowMemory | null> {
+  const after = (await settings.serverMemory?.()) ?? null;
+  if (!before || !after) return null;
+  const residentKeys = (await settings.countKeys?.(settings.service.keyPrefix)) ?? null;
+  return {
+    // A restart mid-window resets the counter: then nothing is known of the window's evictions.
+    evictedKeys: Math.max(0, after.evictedKeys - before.evictedKeys),
+    usedMemoryBytes: after.usedMemoryBytes,
+    maxmemoryBytes: after.maxmemoryBytes,
+    maxmemoryPolicy: after.maxmemoryPolicy,
+    residentKeys,
   };
 }
 

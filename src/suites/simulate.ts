@@ -57,7 +57,7 @@ export const simulateSuite = defineSuite<SimulateResult>({
   ],
   defaults: { invalidation: ['ttl'], warmupMs: 0 },
   offline: true,
-  optIn: true,
+  onlyWhenNamed: true,
   needsTrace: true,
   run: runSimulate,
   rowKey: (row) => `${row.invalidation} ttl=${ttlCell(row.ttlMs)}`,

@@ -8,16 +8,18 @@ import { formatTtl } from '../config/duration.ts';
 import type { TtlMs } from '../config/types.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/format.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
-import { predictFilling, predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
+import { predictFilling } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { type PredictionBasis, predictionNotes, predictRow } from './rowPrediction.ts';
+import { deriveWarmup, memoryFields, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
-import { harnessNotes, ttlCell } from './tableKit.ts';
+import { capacityNotes, harnessNotes, ttlCell } from './tableKit.ts';
 import { planReplay } from './traceReplay.ts';
 import { replayRow, traceSweep } from './ttlSweepReplay.ts';
 import { sweepFigures, type TtlSweepResult, type TtlSweepRow } from './ttlSweepRow.ts';
 
 export type { CurvePoint, TtlSweepResult, TtlSweepRow } from './ttlSweepRow.ts';
+export type { PredictionBasis };
 
 export const ttlSweep = defineSuite<TtlSweepResult>({
   name: 'ttl-sweep',
@@ -74,19 +76,18 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     rng,
     crossCheckSource: true,
   });
-  // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
-  const model = {
-    probabilities: sampler.probabilities,
-    rate: 'rate' in load ? load.rate : run.driver.achievedRate,
-    ttlMs,
-    sliding: settings.slidingTtl,
-    windowMs: { warmupMs, durationMs },
-    // Δ as this row measured it: reads that land during a load miss too.
-    loadMs: run.loadMs ?? undefined,
-  };
-  const predicted = { hitRatio: predictHitRatio(model), sourceReadsPerSec: predictSourceReadsPerSec(model) };
-  const filling = ttlMs === null ? predictFilling(sampler.probabilities, model.rate, warmupMs + durationMs) : null;
-  return sweepFigures(ctx, index, ttlMs, run, predicted, run.driver.achievedRate, filling);
+  const memory = memoryFields(run);
+  const predicted = predictRow(run, memory, { sampler, rng: rng.fork('prediction'), ttlMs, settings: ctx.settings });
+  // Memory, not time, bounds a capacity-bound cache: LRU has a steady state, the filling does not apply.
+  const filling =
+    ttlMs === null && !memory.capacityBound
+      ? predictFilling(
+          sampler.probabilities,
+          'rate' in load ? load.rate : run.driver.achievedRate,
+          warmupMs + durationMs,
+        )
+      : null;
+  return sweepFigures(ctx, index, ttlMs, run, { predicted, memory, readsPerSec: run.driver.achievedRate, filling });
 }
 
 /** Client and Redis hit ratios further apart than this get a note. */
@@ -128,7 +129,8 @@ function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
     if (r.redisErrors > 0)
       notes.push(`${at}: ${fmtCount(r.redisErrors)} Redis errors, those reads were served by the source`);
   }
-  return [...notes, ...harnessNotes(rows, (i) => `TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`)];
+  const label = (i: number) => `TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`;
+  return [...notes, ...capacityNotes(rows, label), ...predictionNotes(rows, label), ...harnessNotes(rows, label)];
 }
 
 /** The no-expiry row is not at a steady state: say where it stood and where it is going (older snapshots lack it). */

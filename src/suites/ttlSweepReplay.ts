@@ -7,7 +7,7 @@ import { formatTtl } from '../config/duration.ts';
 import type { Invalidation, TtlMs } from '../config/types.ts';
 import { logSpacedTtls } from '../workload/simulator.ts';
 import type { SuiteContext } from './context.ts';
-import { rowService } from './rows.ts';
+import { memoryFields, rowService } from './rows.ts';
 import { profileLine } from './traceInput.ts';
 import { curveRecommendation, type RowReplay, replayNotes, replaySettings, simulateRow } from './traceReplay.ts';
 import { sweepFigures, type TtlSweepRow } from './ttlSweepRow.ts';
@@ -31,7 +31,12 @@ export async function replayRow(
   });
   const simulated = simulateRow(replay, run, { ttlMs, sliding: ctx.settings.slidingTtl, invalidation });
   const readsPerSec = run.reads / (run.driver.measuredWindowMs / 1000);
-  return sweepFigures(ctx, index, ttlMs, run, simulated, readsPerSec);
+  const predicted = {
+    hitRatio: simulated.hitRatio,
+    sourceReadsPerSec: simulated.sourceReadsPerSec,
+    basis: 'simulator' as const,
+  };
+  return sweepFigures(ctx, index, ttlMs, run, { predicted, memory: memoryFields(run), readsPerSec, filling: null });
 }
 
 /** Writes in a trace follow the first --invalidation (default ttl: a write leaves the cache alone). */

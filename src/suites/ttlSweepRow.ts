@@ -10,15 +10,17 @@ import type { Filling } from '../workload/model.ts';
 import type { TraceProfile } from '../workload/trace/profile.ts';
 import { required, type SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
-import { loadReport } from './rows.ts';
+import type { PredictionBasis } from './rowPrediction.ts';
+import { loadReport, type MemoryFields } from './rows.ts';
 
-export interface TtlSweepRow {
+export interface TtlSweepRow extends MemoryFields {
   ttlMs: TtlMs;
   /** The TTL in the scenario's production units (ttlMs × speedup). */
   productionTtlMs: TtlMs;
   reads: number;
   hitRatio: number | null;
   predictedHitRatio: number | null;
+  predictionBasis: PredictionBasis;
   serverHitRatio: number | null;
   /** Latency from the intended send time (what a user sees). */
   p50Ms: number;
@@ -32,7 +34,7 @@ export interface TtlSweepRow {
   sourceReadsPerSec: number;
   /** The same window's source reads counted by the database itself (MySQL/MariaDB, PostgreSQL); null on SQLite. */
   serverSourceReadsPerSec: number | null;
-  predictedSourceReadsPerSec: number;
+  predictedSourceReadsPerSec: number | null;
   /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
   loadMs: number | null;
   load: ReturnType<typeof loadReport>;
@@ -65,15 +67,22 @@ export interface TtlSweepResult {
   traceNotes?: string[];
 }
 
+/** A row's prediction: the hit ratio and source load, and what they rest on. */
+export interface RowPredicted {
+  hitRatio: number | null;
+  sourceReadsPerSec: number | null;
+  basis: PredictionBasis;
+}
+
+/** A measured row as the snapshot saves it. */
 export function sweepFigures(
   ctx: SuiteContext,
   index: number,
   ttlMs: TtlMs,
   run: ReadRunResult,
-  predicted: { hitRatio: number; sourceReadsPerSec: number },
-  readsPerSec: number,
-  filling: Filling | null = null,
+  measured: { predicted: RowPredicted; memory: MemoryFields; readsPerSec: number; filling: Filling | null },
 ): TtlSweepRow {
+  const { predicted, memory } = measured;
   const latency = summarize(run.all);
   const service99 = summarize(run.service);
   return {
@@ -82,6 +91,7 @@ export function sweepFigures(
     reads: run.reads,
     hitRatio: ttlMs === 0 ? null : run.hitRatio,
     predictedHitRatio: ttlMs === 0 ? null : predicted.hitRatio,
+    predictionBasis: predicted.basis,
     serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
     p50Ms: latency.p50Ms,
     p95Ms: latency.p95Ms,
@@ -89,7 +99,7 @@ export function sweepFigures(
     p999Ms: latency.p999Ms,
     maxMs: latency.maxMs,
     service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
-    readsPerSec,
+    readsPerSec: measured.readsPerSec,
     sourceReadsPerSec: run.sourceReadsPerSec,
     serverSourceReadsPerSec: run.serverSourceReadsPerSec,
     predictedSourceReadsPerSec: predicted.sourceReadsPerSec,
@@ -98,6 +108,7 @@ export function sweepFigures(
     redisErrors: run.cache.redisErrors,
     harness: run.harness,
     histogram: encodeHistogram(run.all),
-    filling,
+    filling: measured.filling,
+    ...memory,
   };
 }

@@ -18,6 +18,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     reads: 10_000,
     hitRatio,
     predictedHitRatio: hitRatio,
+    predictionBasis: 'ttl',
     serverHitRatio: hitRatio,
     p50Ms: 0.2,
     p95Ms: 0.5,
@@ -34,6 +35,12 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     redisErrors: 0,
     harness,
     histogram: 'HISTFAKE',
+    capacityBound: false,
+    evictedKeys: 0,
+    usedMemoryBytes: 1_000_000,
+    maxmemoryBytes: 0,
+    maxmemoryPolicy: 'noeviction',
+    residentKeys: 1000,
   });
   const snapshot: Snapshot = {
     schemaVersion: 2,
