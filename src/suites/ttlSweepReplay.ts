@@ -34,7 +34,7 @@ export async function replayRow(
   const predicted = {
     hitRatio: simulated.hitRatio,
     sourceReadsPerSec: simulated.sourceReadsPerSec,
-    basis: 'simulator' as const,
+    basis: 'trace' as const,
   };
   return sweepFigures(ctx, index, ttlMs, run, { predicted, memory: memoryFields(run), readsPerSec, filling: null });
 }
