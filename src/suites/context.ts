@@ -10,6 +10,7 @@ import type { MemoryStats } from '../redis/serverStats.ts';
 import type { Source } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
 import type { ReadRunResult, ReadRunSettings } from './readRun.ts';
+import type { LoadedTrace } from './traceInput.ts';
 
 export interface Progress {
   /** Starts a bar for one measured row. */
@@ -55,12 +56,16 @@ export interface SuiteContext {
   settings: Settings;
   /** As resolved in production units: what the snapshot records. */
   production: Settings;
+  /** The run's `--speedup`: run units are production units K times faster. */
+  speedup: number;
   rng: Rng;
   signal: AbortSignal;
   /** Results of the suites that ran before in this run, by name. */
   results: Readonly<Record<string, unknown>>;
   progress: Progress;
   lab: Lab;
+  /** The trace these settings name (`--trace`), read before the run started; undefined without one. */
+  trace(settings: Settings): LoadedTrace | undefined;
   log(line: string): void;
   /** Which pass of `--repeat N` this is (0-based): odd passes measure the rows in reverse order. */
   repeat?: { index: number; count: number };
