@@ -93,10 +93,8 @@ export interface ReadRunResult {
   serverHitRatio: number | null;
   /** Source queries during the measured window, per second (misses, uncached reads and fallbacks). */
   sourceReadsPerSec: number;
-  /** The count behind it: compare's Poisson interval for a single run needs the count, not the rate. */
+  /** The count behind it (over `driver.measuredWindowMs`): compare's single-run Poisson test needs it. */
   sourceReads: number;
-  /** The measured window's length (ms). */
-  windowMs: number;
   /** The same, counted by the database (crossCheckSource on a MySQL/MariaDB or PostgreSQL source); else null. */
   serverSourceReadsPerSec: number | null;
   writes: number;
@@ -228,7 +226,6 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     serverHitRatio: windowHitRatio(start.server, serverAfter),
     sourceReadsPerSec: perSec(source.reads - start.sourceReads),
     sourceReads: source.reads - start.sourceReads,
-    windowMs: driver.measuredWindowMs,
     serverSourceReadsPerSec:
       start.serverSource && sourceAfter ? perSec(sourceAfter.server - start.serverSource.server) : null,
     writes: source.writes - start.sourceWrites,

@@ -174,7 +174,7 @@ export function sourceFigures(run: ReadRunResult) {
   return {
     sourceReadsPerSec: run.sourceReadsPerSec,
     sourceReads: run.sourceReads,
-    windowMs: run.windowMs,
+    windowMs: run.driver.measuredWindowMs,
     serverSourceReadsPerSec: run.serverSourceReadsPerSec,
     loadMs: run.loadMs,
     sourceP50Ms: run.sourceServed.totalCount > 0 ? summarize(run.sourceServed).p50Ms : null,
