@@ -5,7 +5,8 @@
 import { formatDuration, parseDuration } from './duration.ts';
 import { fail } from './messages.ts';
 import { option } from './option.ts';
-import { parseRedisUrl, redactUrl } from './redisTarget.ts';
+import { parseRedisSeeds, seedsDisplay } from './redisSeeds.ts';
+import { redactUrl } from './redisTarget.ts';
 import { TIMER_MODES, type TimerMode } from './types.ts';
 import { formatPercent, parseInteger, parsePath, parsePercent, parseSpeedup, parseSwitch } from './values.ts';
 
@@ -32,13 +33,47 @@ export const RUN_OPTIONS = [
     field: false,
     type: 'string',
     metavar: 'URL',
-    parse: (label, raw) => parseRedisUrl(raw, label === 'REDIS_URL' ? 'REDIS_URL' : '--redis-url').url,
-    format: redactUrl,
+    // Checked here (each seed a URL, one set of credentials), kept as given: the session parses it again.
+    parse: (label, raw) => {
+      parseRedisSeeds(raw, label === 'REDIS_URL' ? 'REDIS_URL' : '--redis-url');
+      return raw;
+    },
+    format: (raw: string) => {
+      try {
+        return seedsDisplay(parseRedisSeeds(raw, '--redis-url'));
+      } catch {
+        return redactUrl(raw);
+      }
+    },
     default: undefined as string | undefined,
     scope: 'run',
-    help: 'redis:// or rediss:// with user, password, db',
+    help: 'redis:// or rediss:// with user, password, db; several comma-separated seeds name one Redis Cluster (detected from cluster_enabled)',
     defaultText: 'REDIS_URL, else REDIS_HOST..., else a throwaway redis-server',
     example: 'redis://127.0.0.1:6379/0',
+  }),
+  option({
+    key: 'throwawayCluster',
+    flag: 'throwaway-cluster',
+    type: 'number',
+    metavar: 'N',
+    parse: (l, r) => parseInteger(l, r, 3, 32),
+    format: String,
+    default: undefined as number | undefined,
+    scope: 'run',
+    help: 'start a throwaway Redis Cluster of N local masters (redis-server --cluster-enabled yes) for the run, stopped at its end',
+    example: '3',
+  }),
+  option({
+    key: 'workers',
+    flag: 'workers',
+    type: 'number',
+    metavar: 'N',
+    parse: (l, r) => parseInteger(l, r, 1, 64),
+    format: String,
+    default: 1,
+    scope: 'run',
+    help: 'offer ttl-sweep load from N worker threads, each with its own Redis connection and sampler stream (forked from --seed), the rate split between them; histograms merged, counts summed',
+    example: '2',
   }),
   option({
     key: 'scenario',

@@ -8,7 +8,7 @@
 import { CacheAsideService } from '../cache/cacheAside.ts';
 import { type CacheCounters, newCacheCounters } from '../cache/counters.ts';
 import type { Settings } from '../config/options.ts';
-import type { RedisSession } from '../redis/redisSession.ts';
+import type { BenchRedis } from '../redis/openSession.ts';
 import type { SourceDriver } from '../source/driver.ts';
 import { latencySampler, meanLatencyMs } from '../source/latency.ts';
 import { Source } from '../source/source.ts';
@@ -16,6 +16,8 @@ import { VersionLog } from '../source/versionLog.ts';
 import type { Lab, Progress, ServiceSpec } from '../suites/context.ts';
 import { type ReadRunSettings, runReads } from '../suites/readRun.ts';
 import type { Rng } from '../workload/rng.ts';
+import type { LoadWorkers } from './loadWorkers.ts';
+import { mergeWorkerRow, sumCounters } from './rowMerge.ts';
 
 export interface RunAccount {
   /** Every service's counters, for the run's totals. */
@@ -40,10 +42,10 @@ export function runErrors(account: RunAccount): { redis: number; source: number;
 }
 
 export function createLab(
-  session: RedisSession,
+  session: BenchRedis,
   driver: SourceDriver,
   account: RunAccount,
-  run: { signal: AbortSignal; progress: Progress },
+  run: { signal: AbortSignal; progress: Progress; workers?: LoadWorkers },
 ): Lab {
   const versions = new VersionLog(driver.readOnly ? 0 : 1);
   return {
@@ -71,6 +73,25 @@ export function createLab(
           serverCounts: () => session.keyspaceCounts(),
           onProgress: (fraction) => run.progress.update(fraction),
         });
+      } finally {
+        run.progress.stop();
+      }
+    },
+    workers: run.workers?.count ?? 1,
+    async measureInWorkers(label, spec) {
+      const workers = run.workers;
+      if (!workers) throw new Error('measureInWorkers without --workers: a suite must check lab.workers');
+      run.progress.start(label);
+      try {
+        const row = await workers.runRow(spec, {
+          signal: run.signal,
+          onProgress: (fraction) => run.progress.update(fraction),
+          serverCounts: () => session.keyspaceCounts(),
+        });
+        // The run's totals include every worker's whole row, warm-up too, as an in-thread row's do.
+        account.counters.push(sumCounters(row.results.map((r) => r.total)));
+        account.connectionErrors += row.connectionErrors;
+        return mergeWorkerRow(row);
       } finally {
         run.progress.stop();
       }

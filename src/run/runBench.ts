@@ -7,12 +7,12 @@
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
 import type { Settings } from '../config/options.ts';
-import { resolveRedisTarget } from '../config/redisTarget.ts';
 import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { openRedisSession, type RedisSession } from '../redis/redisSession.ts';
+import { type BenchRedis, openSession } from '../redis/openSession.ts';
+import { storeTarget } from '../redis/storeTarget.ts';
 import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
@@ -33,6 +33,8 @@ import type { Suite } from '../suites/suite.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
+import { LoadWorkers } from './loadWorkers.ts';
+import { sessionTarget } from './sessionTarget.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -61,24 +63,32 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
+  const { target, note } = sessionTarget(run, io.env);
+  if (note) io.err(note);
   await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
-  const session = await openRedisSession(resolveRedisTarget(run.redisUrl, io.env), {
+  // A throwaway cluster is stopped by openSession itself when opening fails, and by close() on every later path.
+  const session = await openSession(target, {
     commandTimeoutMs: run.redisTimeoutMs,
     onError: () => {
       account.connectionErrors++;
     },
+  }).catch(async (error: unknown) => {
+    await stopTimer();
+    throw error;
   });
   const driver = new SqliteDriver();
+  let workers: LoadWorkers | undefined;
   try {
-    say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
+    say(`redis: ${session.display} (${describeRedis(session)}), run prefix ${session.prefix}`);
     const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
     const seeded = await driver.seed(rows, run.seed ?? 1);
     say(
       `source: SQLite ${driver.version}, ${rows.toLocaleString('en-US')} rows seeded in ${(seeded.ms / 1000).toFixed(1)} s`,
     );
     const progress = createProgress(request.quiet);
-    const lab = createLab(session, driver, account, { signal: io.signal, progress });
+    workers = loadWorkers(run, session, rows);
+    const lab = createLab(session, driver, account, { signal: io.signal, progress, workers });
     const sections = await runSuites(plan, { lab, progress, say }, run, io);
     addAdvice(sections, run.maxStalePct);
     const snapshot = buildSnapshot({ request, run, session, driver, account, sections, started });
@@ -87,22 +97,44 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   } finally {
     // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
     const timerStopped = stopTimer();
+    await workers?.close();
     await driver.close();
     const { removedKeys, error } = await session.close();
     await timerStopped;
     // Said even under --quiet: keys left on a user's server are worth a line.
     if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
-    else
-      say(
-        `cleanup: removed ${removedKeys} keys under ${session.prefix}${session.throwaway ? ', stopped the throwaway redis-server' : ''}`,
-      );
+    else say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${stoppedNote(session)}`);
   }
+}
+
+/** `--workers N` above 1: the threads, started when a row first needs them. */
+function loadWorkers(run: Settings, session: BenchRedis, rows: number): LoadWorkers | undefined {
+  const count = run.workers ?? 1;
+  if (count <= 1) return undefined;
+  return new LoadWorkers(count, (worker) => ({
+    worker,
+    redis: storeTarget(session),
+    redisOptions: { commandTimeoutMs: run.redisTimeoutMs },
+    seed: run.seed ?? 1,
+    rows,
+    timer: run.timer ?? 'thread',
+  }));
+}
+
+function describeRedis(session: BenchRedis): string {
+  const version = `Redis ${session.server.version}`;
+  return session.mode === 'cluster' ? `${version}, cluster of ${session.server.masters.length} masters` : version;
+}
+
+function stoppedNote(session: BenchRedis): string {
+  if (!session.throwaway) return session.mode === 'cluster' ? ` on every master` : '';
+  return session.mode === 'cluster' ? ', stopped the throwaway cluster' : ', stopped the throwaway redis-server';
 }
 
 interface Finished {
   request: BenchRequest;
   run: Settings;
-  session: RedisSession;
+  session: BenchRedis;
   driver: SourceDriver;
   account: RunAccount;
   sections: Record<string, SuiteSection>;

@@ -12,7 +12,7 @@ import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowKeyPrefix, rowService } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
 import { harnessNotes, ttlCell } from './tableKit.ts';
 
@@ -91,16 +91,31 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
   const durationMs = rowDurationMs(required(settings, 'durationMs'), ttlMs);
   const rng = ctx.rng.fork(`ttl-sweep:${index}`);
   const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), rng.fork('keys'));
-  const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
   const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
-  const run = await ctx.lab.measureRow(label, {
-    service,
-    source,
-    sampler,
-    load,
-    window: { warmupMs, durationMs },
-    rng,
-  });
+  const window = { warmupMs, durationMs };
+  const run =
+    ctx.lab.workers > 1
+      ? await ctx.lab.measureInWorkers(label, {
+          suite: 'ttl-sweep',
+          index,
+          keyPrefix: rowKeyPrefix(ctx, 'ttl-sweep', index),
+          ttlMs,
+          slidingTtl: settings.slidingTtl,
+          ttlJitterPct: settings.ttlJitterPct,
+          dist: required(settings, 'dist'),
+          keys: required(settings, 'keys'),
+          load,
+          window,
+          sourceLatency: settings.sourceLatency ?? { kind: 'fixed', ms: 0 },
+          sourcePool: settings.sourcePool ?? 10,
+        })
+      : await ctx.lab.measureRow(label, {
+          ...rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng }),
+          sampler,
+          load,
+          window,
+          rng,
+        });
   // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
   const model = {
     probabilities: sampler.probabilities,

@@ -29,7 +29,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     sourceReadsPerSec: 100,
     predictedSourceReadsPerSec: 100,
     loadMs: 1.2,
-    load: { mode: 'open', targetRate: 1000, achievedRate: 1000, lateSends: 0, veryLateSends: 0, errors: 0 },
+    load: { mode: 'open', targetRate: 1000, achievedRate: 1000, lateSends: 0, veryLateSends: 0, errors: 0, workers: 1, perWorkerRates: [1000] },
     redisErrors: 0,
     harness,
     histogram: 'HISTFAKE',
