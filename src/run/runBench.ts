@@ -65,6 +65,8 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   if (unused) io.err(unused);
   const { target, note } = sessionTarget(run, io.env);
   if (note) io.err(note);
+  if ((run.workers ?? 1) > 1 && run.timer !== WORKER_TIMER)
+    io.err(`note: --workers ${run.workers}: the load worker threads time their waits with --timer ${WORKER_TIMER} (the timer thread stalls inside a worker thread); this thread keeps --timer ${run.timer ?? 'thread'}`);
   await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
   // A throwaway cluster is stopped by openSession itself when opening fails, and by close() on every later path.
@@ -107,6 +109,15 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   }
 }
 
+/**
+ * How load worker threads time their waits. The timer thread (timerThread.ts),
+ * started inside a worker thread, stopped waking it once source delays
+ * (--source-latency 1ms) were in flight: a row never drained (reproduced with
+ * 2 workers at 500 reads/s each; `spin` completes the same row). Left alone
+ * here; the workers spin, which costs each of them a core.
+ */
+export const WORKER_TIMER = 'spin' as const;
+
 /** `--workers N` above 1: the threads, started when a row first needs them. */
 function loadWorkers(run: Settings, session: BenchRedis, rows: number): LoadWorkers | undefined {
   const count = run.workers ?? 1;
@@ -117,8 +128,14 @@ function loadWorkers(run: Settings, session: BenchRedis, rows: number): LoadWork
     redisOptions: { commandTimeoutMs: run.redisTimeoutMs },
     seed: run.seed ?? 1,
     rows,
-    timer: run.timer ?? 'thread',
+    timer: WORKER_TIMER,
   }));
+}
+
+/** What timed the waits: the run's --timer, and the load workers' own when there are some. */
+function timerRecord(run: Settings): string {
+  const timer = run.timer ?? 'thread';
+  return (run.workers ?? 1) > 1 ? `${timer}; load workers: ${WORKER_TIMER}` : timer;
 }
 
 function describeRedis(session: BenchRedis): string {
@@ -148,7 +165,7 @@ function buildSnapshot({ request, run, session, driver, account, sections, start
     createdAt: new Date().toISOString(),
     status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
     durationSec: (performance.now() - started) / 1000,
-    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
+    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, timerRecord(run)),
     config: {
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
