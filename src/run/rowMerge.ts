@@ -6,7 +6,7 @@
  */
 import { type CacheCounters, newCacheCounters } from '../cache/counters.ts';
 import type { DriverReport } from '../load/drivers.ts';
-import type { HarnessReport } from '../metrics/harness.ts';
+import { mergeHarnessReports } from '../metrics/harness.ts';
 import { decodeHistogram, type Histogram, newLatencyHistogram } from '../metrics/latencyHistogram.ts';
 import { windowHitRatio } from '../redis/serverStats.ts';
 import { OUTCOMES, type ReadRunResult } from '../suites/readRun.ts';
@@ -34,7 +34,7 @@ export function mergeWorkerRow(row: WorkerRow): ReadRunResult {
     cache,
     loadMs: cache.refills > 0 ? cache.refillMs / cache.refills : null,
     raceMs: cache.stores > 0 ? cache.raceWindowMs / cache.stores : null,
-    harness: mergeHarness(parts.map((p) => p.harness)),
+    harness: mergeHarnessReports(parts.map((p) => p.harness), 'worker'),
     perWorker: parts.map((p) => p.driver.achievedRate),
   };
 }
@@ -63,42 +63,5 @@ function mergeDrivers(drivers: readonly DriverReport[]): DriverReport {
     veryLateSends: sum((d) => d.veryLateSends),
     errors: sum((d) => d.errors),
     measuredWindowMs: Math.max(...drivers.map((d) => d.measuredWindowMs)),
-  };
-}
-
-/**
- * Each worker measured itself; the row shows the worst worker's lateness and
- * waits. CPU is the process's (process.cpuUsage counts every thread), so each
- * worker saw all of it over the common window: the largest reading stands.
- */
-function mergeHarness(reports: readonly HarnessReport[]): HarnessReport {
-  const worst = (values: (number | null | undefined)[]) => {
-    const known = values.filter((v): v is number => typeof v === 'number');
-    return known.length > 0 ? Math.max(...known) : null;
-  };
-  const late = reports.map((r) => r.lateness).filter((l) => l !== null);
-  const first = reports[0] as HarnessReport;
-  const reasons = reports.flatMap((r, w) => (r.bottleneck ? [`worker ${w}: ${r.bottleneck}`] : []));
-  return {
-    cpuCores: worst(reports.map((r) => r.cpuCores)) as number,
-    lateness:
-      late.length === 0
-        ? null
-        : {
-            p50Ms: worst(late.map((l) => l.p50Ms)) as number,
-            p99Ms: worst(late.map((l) => l.p99Ms)) as number,
-            maxMs: worst(late.map((l) => l.maxMs)) as number,
-          },
-    sourceDelay: {
-      requestedMs: first.sourceDelay.requestedMs,
-      p50Ms: worst(reports.map((r) => r.sourceDelay.p50Ms)),
-      p99Ms: worst(reports.map((r) => r.sourceDelay.p99Ms)),
-    },
-    pool: {
-      size: reports.reduce((sum, r) => sum + r.pool.size, 0),
-      waitP99Ms: worst(reports.map((r) => r.pool.waitP99Ms)),
-      maxQueue: reports.reduce((sum, r) => sum + r.pool.maxQueue, 0),
-    },
-    bottleneck: reasons.length > 0 ? reasons.join('; ') : null,
   };
 }

@@ -4,6 +4,7 @@
  * percentiles, and source load (measured and predicted).
  */
 import { z } from 'zod';
+import type { ReadOutcome } from '../cache/cacheAside.ts';
 import { formatTtl } from '../config/duration.ts';
 import type { TtlMs } from '../config/types.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/format.ts';
@@ -21,6 +22,8 @@ export interface TtlSweepRow {
   /** The TTL in the scenario's production units (ttlMs × speedup). */
   productionTtlMs: TtlMs;
   reads: number;
+  /** Reads per outcome: what a merge of snapshots recomputes the hit ratio from. */
+  counts: Record<ReadOutcome, number>;
   hitRatio: number | null;
   predictedHitRatio: number | null;
   serverHitRatio: number | null;
@@ -42,6 +45,8 @@ export interface TtlSweepRow {
   harness: HarnessReport;
   /** Compressed, base64-encoded HDR histogram of read latency in microseconds. */
   histogram: string;
+  /** The same for latency from the actual send (`service`). */
+  serviceHistogram: string;
 }
 
 export interface TtlSweepResult {
@@ -132,6 +137,7 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     ttlMs,
     productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
     reads: run.reads,
+    counts: { ...run.counts },
     hitRatio: ttlMs === 0 ? null : run.hitRatio,
     predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
     serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
@@ -149,6 +155,7 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     redisErrors: run.cache.redisErrors,
     harness: run.harness,
     histogram: encodeHistogram(run.all),
+    serviceHistogram: encodeHistogram(run.service),
   };
 }
 

@@ -16,6 +16,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     ttlMs,
     productionTtlMs: ttlMs,
     reads: 10_000,
+    counts: { hit: Math.round((hitRatio ?? 0) * 10_000), miss: 10_000 - Math.round((hitRatio ?? 0) * 10_000), uncached: 0, fallback: 0 },
     hitRatio,
     predictedHitRatio: hitRatio,
     serverHitRatio: hitRatio,
@@ -33,6 +34,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     redisErrors: 0,
     harness,
     histogram: 'HISTFAKE',
+    serviceHistogram: 'HISTFAKE',
   });
   const snapshot: Snapshot = {
     schemaVersion: 2,
