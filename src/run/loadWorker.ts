@@ -18,7 +18,13 @@ import { VersionLog } from '../source/versionLog.ts';
 import { OUTCOMES, runReads } from '../suites/readRun.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { createRng } from '../workload/rng.ts';
-import { type FromWorker, fromEpochMs, type ToWorker, type WorkerRowResult, type WorkerSetup } from './workerProtocol.ts';
+import {
+  type FromWorker,
+  fromEpochMs,
+  type ToWorker,
+  type WorkerRowResult,
+  type WorkerSetup,
+} from './workerProtocol.ts';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
@@ -89,7 +95,9 @@ async function runRow(message: Extract<ToWorker, { type: 'row' }>): Promise<Work
   return {
     all: encodeHistogram(run.all),
     service: encodeHistogram(run.service),
-    byOutcome: Object.fromEntries(OUTCOMES.map((o) => [o, encodeHistogram(run.byOutcome[o])])) as WorkerRowResult['byOutcome'],
+    byOutcome: Object.fromEntries(
+      OUTCOMES.map((o) => [o, encodeHistogram(run.byOutcome[o])]),
+    ) as WorkerRowResult['byOutcome'],
     counts: run.counts,
     driver: run.driver,
     cache: run.cache,

@@ -34,7 +34,10 @@ export function mergeWorkerRow(row: WorkerRow): ReadRunResult {
     cache,
     loadMs: cache.refills > 0 ? cache.refillMs / cache.refills : null,
     raceMs: cache.stores > 0 ? cache.raceWindowMs / cache.stores : null,
-    harness: mergeHarnessReports(parts.map((p) => p.harness), 'worker'),
+    harness: mergeHarnessReports(
+      parts.map((p) => p.harness),
+      'worker',
+    ),
     perWorker: parts.map((p) => p.driver.achievedRate),
   };
 }

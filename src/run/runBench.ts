@@ -66,7 +66,9 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   const { target, note } = sessionTarget(run, io.env);
   if (note) io.err(note);
   if ((run.workers ?? 1) > 1 && run.timer !== WORKER_TIMER)
-    io.err(`note: --workers ${run.workers}: the load worker threads time their waits with --timer ${WORKER_TIMER} (the timer thread stalls inside a worker thread); this thread keeps --timer ${run.timer ?? 'thread'}`);
+    io.err(
+      `note: --workers ${run.workers}: the load worker threads time their waits with --timer ${WORKER_TIMER} (the timer thread stalls inside a worker thread); this thread keeps --timer ${run.timer ?? 'thread'}`,
+    );
   await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
   // A throwaway cluster is stopped by openSession itself when opening fails, and by close() on every later path.

@@ -23,8 +23,10 @@ export function sessionTarget(run: Settings, env: NodeJS.ProcessEnv): { target: 
       ...(fromEnv.length > 0 ? { note: `note: --throwaway-cluster given, so ${fromEnv.join(', ')} is not used` } : {}),
     };
   }
-  if (run.redisUrl !== undefined) return { target: { kind: 'seeds', seeds: parseRedisSeeds(run.redisUrl, '--redis-url') } };
+  if (run.redisUrl !== undefined)
+    return { target: { kind: 'seeds', seeds: parseRedisSeeds(run.redisUrl, '--redis-url') } };
   const envUrl = env.REDIS_URL;
-  if (envUrl !== undefined && envUrl !== '') return { target: { kind: 'seeds', seeds: parseRedisSeeds(envUrl, 'REDIS_URL') } };
+  if (envUrl !== undefined && envUrl !== '')
+    return { target: { kind: 'seeds', seeds: parseRedisSeeds(envUrl, 'REDIS_URL') } };
   return { target: resolveRedisTarget(undefined, env) };
 }
