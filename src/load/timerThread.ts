@@ -62,7 +62,10 @@ outer: for (;;) {
       const remaining = at - hrNow();
       if (remaining <= 0) break;
       // A new request that needs us earlier notifies; one that does not waits for this wake-up.
-      if (Atomics.wait(flags, ${REQUEST}, seq, remaining) !== 'timed-out') continue outer;
+      // A notify can also arrive late, for the request this loop already took: that one must
+      // not end the sleep, or its target is dropped and the loop waits forever.
+      if (Atomics.wait(flags, ${REQUEST}, seq, remaining) === 'timed-out') continue;
+      if (Atomics.load(flags, ${REQUEST}) !== seq) continue outer;
     }
     fired = Math.max(fired, at);
     Atomics.add(flags, ${WAKE}, 1);
