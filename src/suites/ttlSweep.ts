@@ -7,12 +7,15 @@ import { z } from 'zod';
 import type { ReadOutcome } from '../cache/cacheAside.ts';
 import { formatTtl } from '../config/duration.ts';
 import type { TtlMs } from '../config/types.ts';
+import type { LoadWindow } from '../load/drivers.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/format.ts';
 import type { HarnessReport } from '../metrics/harness.ts';
 import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
-import { createKeySampler } from '../workload/keySampler.ts';
+import { createKeySampler, type KeySampler } from '../workload/keySampler.ts';
 import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
+import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
+import type { LoadShape, ReadRunResult } from './readRun.ts';
 import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowKeyPrefix, rowService } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
 import { harnessNotes, ttlCell } from './tableKit.ts';
@@ -96,31 +99,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
   const durationMs = rowDurationMs(required(settings, 'durationMs'), ttlMs);
   const rng = ctx.rng.fork(`ttl-sweep:${index}`);
   const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), rng.fork('keys'));
-  const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
   const window = { warmupMs, durationMs };
-  const run =
-    ctx.lab.workers > 1
-      ? await ctx.lab.measureInWorkers(label, {
-          suite: 'ttl-sweep',
-          index,
-          keyPrefix: rowKeyPrefix(ctx, 'ttl-sweep', index),
-          ttlMs,
-          slidingTtl: settings.slidingTtl,
-          ttlJitterPct: settings.ttlJitterPct,
-          dist: required(settings, 'dist'),
-          keys: required(settings, 'keys'),
-          load,
-          window,
-          sourceLatency: settings.sourceLatency ?? { kind: 'fixed', ms: 0 },
-          sourcePool: settings.sourcePool ?? 10,
-        })
-      : await ctx.lab.measureRow(label, {
-          ...rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng }),
-          sampler,
-          load,
-          window,
-          rng,
-        });
+  const run = await measureSweepRow(ctx, { index, ttlMs, rng, sampler, load, window });
   // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
   const model = {
     probabilities: sampler.probabilities,
@@ -157,6 +137,34 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     histogram: encodeHistogram(run.all),
     serviceHistogram: encodeHistogram(run.service),
   };
+}
+
+/** The row in this thread, or offered from the run's load worker threads (`--workers`). */
+function measureSweepRow(
+  ctx: SuiteContext,
+  row: { index: number; ttlMs: TtlMs; rng: Rng; sampler: KeySampler; load: LoadShape; window: LoadWindow },
+): Promise<ReadRunResult> {
+  const { settings } = ctx;
+  const { index, ttlMs, rng, sampler, load, window } = row;
+  const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
+  if (ctx.lab.workers <= 1) {
+    const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
+    return ctx.lab.measureRow(label, { service, source, sampler, load, window, rng });
+  }
+  return ctx.lab.measureInWorkers(label, {
+    suite: 'ttl-sweep',
+    index,
+    keyPrefix: rowKeyPrefix(ctx, 'ttl-sweep', index),
+    ttlMs,
+    slidingTtl: settings.slidingTtl,
+    ttlJitterPct: settings.ttlJitterPct,
+    dist: required(settings, 'dist'),
+    keys: required(settings, 'keys'),
+    load,
+    window,
+    sourceLatency: settings.sourceLatency ?? { kind: 'fixed', ms: 0 },
+    sourcePool: settings.sourcePool ?? 10,
+  });
 }
 
 /** Client and Redis hit ratios further apart than this get a note. */
