@@ -41,7 +41,20 @@ async function plantUserKeys(): Promise<string[]> {
  * of a hit ratio (≤ 0.005, 0.007 for a difference of two) is under a third
  * of the 0.02 tolerance.
  */
-const SWEEP = ['ttl-sweep', '--dist', 'uniform', '--keys', '2000', '--ttl', '3s', '--rate', '1500', '--duration', '6s', '--no-save'];
+const SWEEP = [
+  'ttl-sweep',
+  '--dist',
+  'uniform',
+  '--keys',
+  '2000',
+  '--ttl',
+  '3s',
+  '--rate',
+  '1500',
+  '--duration',
+  '6s',
+  '--no-save',
+];
 
 async function sweep(extra: string[]): Promise<{ row: TtlSweepRow; snapshot: Record<string, unknown> }> {
   const json = join(tempDir('cab-cluster-run-'), 'run.json');
