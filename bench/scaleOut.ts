@@ -1,0 +1,76 @@
+/**
+ * The open loop's ceiling, side by side in one run: ttl-sweep offered far
+ * more reads than it can send (all hits: no TTL, 1,000 warmed keys, no
+ * source delay), so the achieved rate is the most the harness sends — with
+ * `--workers 1` and `--workers 2`, against a throwaway single redis-server
+ * and a throwaway 3-master cluster — then redis-benchmark GET on the same
+ * servers for scale. Each measurement is a real `bench/cli.ts` process.
+ *
+ *   node --import tsx bench/scaleOut.ts [offered reads/s, default 40000] [measured seconds, default 2]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedisServer } from '../src/redis/redisServer.ts';
+import { startThrowawayCluster } from '../src/redis/throwawayCluster.ts';
+import type { TtlSweepRow } from '../src/suites/ttlSweep.ts';
+
+const offered = Number(process.argv[2] ?? 40_000);
+const seconds = Number(process.argv[3] ?? 2);
+const dir = mkdtempSync(join(tmpdir(), 'cab-scale-'));
+const single = await startRedisServer();
+const cluster = await startThrowawayCluster(3);
+try {
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (${process.env.HOSTNAME ?? ''})`,
+  );
+  console.log(`offered ${offered} reads/s for ${seconds} s after a 500 ms warm-up; every read a hit`);
+  console.log('| target | workers | achieved reads/s | per worker | hit ratio | p50 ms | p99 ms |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [name, url] of [
+    ['single redis-server', single.url],
+    ['3-master cluster', cluster.seeds],
+  ] as const) {
+    for (const workers of [1, 2]) console.log(maxRate(name, url, workers));
+  }
+  console.log('\nredis-benchmark -t get -n 200000 -c 64 -P 1 (its own C client, for scale)');
+  const common = ['-t', 'get', '-n', '200000', '-c', '64', '-P', '1', '-q', '--csv'];
+  console.log(`  single: ${benchmark(['-p', String(single.port), ...common])}`);
+  console.log(`  cluster: ${benchmark(['--cluster', '-p', String(cluster.ports[0]), ...common])}`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+} finally {
+  await cluster.stop();
+  await single.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function maxRate(name: string, url: string, workers: number): string {
+  const json = join(dir, `${name.replace(/\W/g, '')}-${workers}.json`);
+  const args = ['ttl-sweep', '--ttl', 'none', '--keys', '1000', '--source-latency', '0ms', '--rate', String(offered)];
+  args.push('--warmup', '500ms', '--duration', `${seconds}s`, '--redis-url', url, '--workers', String(workers));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/cli.ts', ...args, '--no-save', '--json', json], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  if (run.status !== 0)
+    return `| ${name} | ${workers} | failed (exit ${run.status}): ${run.stderr.trim().split('\n').at(-1)} |`;
+  const row = JSON.parse(readFileSync(json, 'utf8')).suites['ttl-sweep'].rows[0] as TtlSweepRow;
+  const each = row.load.perWorkerRates.map((r) => Math.round(r).toLocaleString('en-US')).join(' + ');
+  const rate = Math.round(row.readsPerSec).toLocaleString('en-US');
+  return `| ${name} | ${workers} | ${rate} | ${each} | ${row.hitRatio?.toFixed(3)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} |`;
+}
+
+function benchmark(args: string[]): string {
+  const out = spawnSync('redis-benchmark', ['-h', '127.0.0.1', ...args], { encoding: 'utf8' }).stdout;
+  const line = out.split('\n').find((l) => /^"GET"/.test(l));
+  return line
+    ? `GET ${Math.round(Number(line.split(',')[1]?.replace(/"/g, ''))).toLocaleString('en-US')}/s`
+    : 'no result';
+}
