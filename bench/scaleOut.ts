@@ -1,12 +1,13 @@
 /**
- * The open loop's ceiling, side by side in one run: ttl-sweep offered far
- * more reads than it can send (all hits: no TTL, 1,000 warmed keys, no
- * source delay), so the achieved rate is the most the harness sends — with
- * `--workers 1` and `--workers 2`, against a throwaway single redis-server
- * and a throwaway 3-master cluster — then redis-benchmark GET on the same
- * servers for scale. Each measurement is a real `bench/cli.ts` process.
+ * The open loop's ceiling, side by side in one run: ttl-sweep rows of hits
+ * (no TTL, 1,000 warmed keys, no source delay) offered at doubling rates
+ * from 5,000/s until the loop no longer keeps up — achieved under 95% of
+ * offered, or reads falling back because replies queued past the Redis
+ * timeout — with `--workers 1` and `--workers 2`, against a throwaway single
+ * redis-server and a throwaway 3-master cluster; then redis-benchmark GET on
+ * the same servers for scale. Each row is a real `bench/cli.ts` process.
  *
- *   node --import tsx bench/scaleOut.ts [offered reads/s, default 40000] [measured seconds, default 2]
+ *   node --import tsx bench/scaleOut.ts [highest offered reads/s, default 160000] [measured seconds, default 2]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { startRedisServer } from '../src/redis/redisServer.ts';
 import { startThrowawayCluster } from '../src/redis/throwawayCluster.ts';
 import type { TtlSweepRow } from '../src/suites/ttlSweep.ts';
 
-const offered = Number(process.argv[2] ?? 40_000);
+const highest = Number(process.argv[2] ?? 160_000);
 const seconds = Number(process.argv[3] ?? 2);
 const dir = mkdtempSync(join(tmpdir(), 'cab-scale-'));
 const single = await startRedisServer();
@@ -27,14 +28,24 @@ try {
       .map((l) => l.toFixed(1))
       .join(' ')} (${process.env.HOSTNAME ?? ''})`,
   );
-  console.log(`offered ${offered} reads/s for ${seconds} s after a 500 ms warm-up; every read a hit`);
-  console.log('| target | workers | achieved reads/s | per worker | hit ratio | p50 ms | p99 ms |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    `each rate for ${seconds} s after a 500 ms warm-up; every read a hit; kept up = achieved >= 95% and no fallbacks`,
+  );
+  console.log(
+    '| target | workers | offered/s | achieved reads/s | per worker | hit ratio | fallbacks | p50 ms | p99 ms | kept up |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [name, url] of [
     ['single redis-server', single.url],
     ['3-master cluster', cluster.seeds],
   ] as const) {
-    for (const workers of [1, 2]) console.log(maxRate(name, url, workers));
+    for (const workers of [1, 2]) {
+      for (let offered = 5000; offered <= highest; offered *= 2) {
+        const { line, keptUp } = measure(name, url, workers, offered);
+        console.log(line);
+        if (!keptUp) break;
+      }
+    }
   }
   console.log('\nredis-benchmark -t get -n 200000 -c 64 -P 1 (its own C client, for scale)');
   const common = ['-t', 'get', '-n', '200000', '-c', '64', '-P', '1', '-q', '--csv'];
@@ -51,7 +62,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function maxRate(name: string, url: string, workers: number): string {
+function measure(name: string, url: string, workers: number, offered: number): { line: string; keptUp: boolean } {
   const json = join(dir, `${name.replace(/\W/g, '')}-${workers}.json`);
   const args = ['ttl-sweep', '--ttl', 'none', '--keys', '1000', '--source-latency', '0ms', '--rate', String(offered)];
   args.push('--warmup', '500ms', '--duration', `${seconds}s`, '--redis-url', url, '--workers', String(workers));
@@ -59,12 +70,17 @@ function maxRate(name: string, url: string, workers: number): string {
     encoding: 'utf8',
     timeout: 300_000,
   });
-  if (run.status !== 0)
-    return `| ${name} | ${workers} | failed (exit ${run.status}): ${run.stderr.trim().split('\n').at(-1)} |`;
+  if (run.status !== 0) {
+    const why = run.stderr.trim().split('\n').at(-1);
+    return { line: `| ${name} | ${workers} | ${offered} | failed (exit ${run.status}): ${why} |`, keptUp: false };
+  }
   const row = JSON.parse(readFileSync(json, 'utf8')).suites['ttl-sweep'].rows[0] as TtlSweepRow;
-  const each = row.load.perWorkerRates.map((r) => Math.round(r).toLocaleString('en-US')).join(' + ');
-  const rate = Math.round(row.readsPerSec).toLocaleString('en-US');
-  return `| ${name} | ${workers} | ${rate} | ${each} | ${row.hitRatio?.toFixed(3)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} |`;
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  const each = row.load.perWorkerRates.map(n).join(' + ');
+  const keptUp = row.readsPerSec >= 0.95 * offered && row.counts.fallback === 0;
+  const cells = [name, workers, n(offered), n(row.readsPerSec), each, row.hitRatio?.toFixed(3), row.counts.fallback];
+  cells.push(row.p50Ms.toFixed(2), row.p99Ms.toFixed(1), keptUp ? 'yes' : 'no');
+  return { line: `| ${cells.join(' | ')} |`, keptUp };
 }
 
 function benchmark(args: string[]): string {
