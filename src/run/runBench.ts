@@ -65,10 +65,7 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   if (unused) io.err(unused);
   const { target, note } = sessionTarget(run, io.env);
   if (note) io.err(note);
-  if ((run.workers ?? 1) > 1 && run.timer !== WORKER_TIMER)
-    io.err(
-      `note: --workers ${run.workers}: the load worker threads time their waits with --timer ${WORKER_TIMER} (the timer thread stalls inside a worker thread); this thread keeps --timer ${run.timer ?? 'thread'}`,
-    );
+  for (const line of workerNotes(run, request.suites)) io.err(line);
   await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
   // A throwaway cluster is stopped by openSession itself when opening fails, and by close() on every later path.
@@ -139,6 +136,26 @@ function timerRecord(run: Settings): string {
   const timer = run.timer ?? 'thread';
   return (run.workers ?? 1) > 1 ? `${timer}; load workers: ${WORKER_TIMER}` : timer;
 }
+
+/** What `--workers` does not reach, said rather than silently ignored. */
+function workerNotes(run: Settings, suites: readonly string[]): string[] {
+  const workers = run.workers ?? 1;
+  if (workers <= 1) return [];
+  const notes: string[] = [];
+  if (run.timer !== WORKER_TIMER)
+    notes.push(
+      `note: --workers ${workers}: the load worker threads time their waits with --timer ${WORKER_TIMER} (the timer thread stalls inside a worker thread); this thread keeps --timer ${run.timer ?? 'thread'}`,
+    );
+  const inThread = suites.filter((name) => !WORKER_SUITES.includes(name));
+  if (inThread.length > 0)
+    notes.push(
+      `note: --workers ${workers} applies to ${WORKER_SUITES.join(', ')} rows; ${inThread.join(', ')} run in this thread`,
+    );
+  return notes;
+}
+
+/** Suites whose rows --workers spreads over threads. */
+const WORKER_SUITES = ['ttl-sweep'];
 
 function describeRedis(session: BenchRedis): string {
   const version = `Redis ${session.server.version}`;

@@ -61,7 +61,7 @@ async function sweep(extra: string[]): Promise<{ row: TtlSweepRow; snapshot: Rec
   const result = await runCli([...SWEEP, '--redis-url', tc.cluster.seeds, '--json', json, ...extra], {
     killAfterMs: 120_000,
   });
-  expect(result.stderr.replace(/^note: --workers.*\n/m, ''), result.stderr).toBe('');
+  expect(result.stderr.replace(/^note: --workers.*\n/gm, ''), result.stderr).toBe('');
   expect(result.code).toBe(0);
   const snapshot = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
   const suites = snapshot.suites as Record<string, { rows: TtlSweepRow[] }>;
