@@ -131,9 +131,16 @@ describe('a whole run', () => {
   let outcome: BenchOutcome & { stdout: string };
   beforeAll(async () => {
     await (await redis.connect()).set('products:1', 'a user key');
+    // Every suite at 1,000 reads/s: the default 4,000/s stampede overloads a
+    // 2-core machine that two busy loops share, and its Redis calls then time
+    // out (an honest "degraded", but not what this test is about).
     outcome = await bench([
       '--keys',
       '2000',
+      '--rate',
+      '1000',
+      '--hot-keys',
+      '2',
       '--duration',
       '1s',
       '--warmup',
@@ -150,10 +157,10 @@ describe('a whole run', () => {
     // Each suite records the settings it ran with, defaults included, in production units.
     expect(snapshot.suites['ttl-sweep']?.settings).toMatchObject({
       ttl: [0, 100, 500, 2000, null],
-      rate: 2000,
+      rate: 1000,
       keys: 2000,
     });
-    expect(snapshot.suites.stampede?.settings).toMatchObject({ hotKeys: 4, ttl: [250], rate: 4000 });
+    expect(snapshot.suites.stampede?.settings).toMatchObject({ hotKeys: 2, ttl: [250], rate: 1000 });
     // The JSON, latest.md, five SVG charts and latest.html beside it, and the --json copy.
     expect(written.map((f) => f.split('/').pop())).toEqual(
       expect.arrayContaining([
@@ -188,7 +195,7 @@ describe('a whole run', () => {
       expect(row?.loadsPerExpiry).toBeLessThanOrEqual(1.1);
     }
     const none = rows.find((r) => r.strategy === 'none');
-    expect(none?.loadsPerExpiry).toBeGreaterThan(2);
+    expect(none?.loadsPerExpiry).toBeGreaterThan(1.3);
     // Without coordination: within 25% of 1 + λΔ.
     const predicted = none?.predictedLoadsPerExpiry as number;
     expect(Math.abs((none?.loadsPerExpiry as number) - predicted) / predicted).toBeLessThan(0.25);
