@@ -108,15 +108,6 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   }
 }
 
-/**
- * How load worker threads time their waits. The timer thread (timerThread.ts),
- * started inside a worker thread, stopped waking it once source delays
- * (--source-latency 1ms) were in flight: a row never drained (reproduced with
- * 2 workers at 500 reads/s each; `spin` completes the same row). Left alone
- * here; the workers spin, which costs each of them a core.
- */
-export const WORKER_TIMER = 'spin' as const;
-
 /** `--workers N` above 1: the threads, started when a row first needs them. */
 function loadWorkers(run: Settings, session: BenchRedis, rows: number): LoadWorkers | undefined {
   const count = run.workers ?? 1;
@@ -127,31 +118,18 @@ function loadWorkers(run: Settings, session: BenchRedis, rows: number): LoadWork
     redisOptions: { commandTimeoutMs: run.redisTimeoutMs },
     seed: run.seed ?? 1,
     rows,
-    timer: WORKER_TIMER,
+    timer: run.timer ?? 'thread',
   }));
-}
-
-/** What timed the waits: the run's --timer, and the load workers' own when there are some. */
-function timerRecord(run: Settings): string {
-  const timer = run.timer ?? 'thread';
-  return (run.workers ?? 1) > 1 ? `${timer}; load workers: ${WORKER_TIMER}` : timer;
 }
 
 /** What `--workers` does not reach, said rather than silently ignored. */
 function workerNotes(run: Settings, suites: readonly string[]): string[] {
   const workers = run.workers ?? 1;
-  if (workers <= 1) return [];
-  const notes: string[] = [];
-  if (run.timer !== WORKER_TIMER)
-    notes.push(
-      `note: --workers ${workers}: the load worker threads time their waits with --timer ${WORKER_TIMER} (the timer thread stalls inside a worker thread); this thread keeps --timer ${run.timer ?? 'thread'}`,
-    );
   const inThread = suites.filter((name) => !WORKER_SUITES.includes(name));
-  if (inThread.length > 0)
-    notes.push(
-      `note: --workers ${workers} applies to ${WORKER_SUITES.join(', ')} rows; ${inThread.join(', ')} run in this thread`,
-    );
-  return notes;
+  if (workers <= 1 || inThread.length === 0) return [];
+  return [
+    `note: --workers ${workers} applies to ${WORKER_SUITES.join(', ')} rows; ${inThread.join(', ')} run in this thread`,
+  ];
 }
 
 /** Suites whose rows --workers spreads over threads. */
@@ -184,7 +162,7 @@ function buildSnapshot({ request, run, session, driver, account, sections, start
     createdAt: new Date().toISOString(),
     status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
     durationSec: (performance.now() - started) / 1000,
-    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, timerRecord(run)),
+    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
     config: {
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
