@@ -36,6 +36,8 @@ interface Thread {
 
 export class LoadWorkers {
   private threads: Promise<Thread[]> | undefined;
+  /** Every thread started, ready or not: close() ends them all, also after one of them failed to start. */
+  private readonly started: Worker[] = [];
 
   constructor(
     readonly count: number,
@@ -52,8 +54,11 @@ export class LoadWorkers {
     const onAbort = () => {
       for (const t of threads) t.worker.postMessage({ type: 'abort' });
     };
-    io.signal.addEventListener('abort', onAbort, { once: true });
     const replies = threads.map((thread, w) => this.send(thread, w, spec, startLocal, io.onProgress));
+    // After the rows were posted (a worker takes an abort for the row it is running), and at once
+    // when the run was stopped while the threads were starting: that abort fired before anyone listened.
+    io.signal.addEventListener('abort', onAbort, { once: true });
+    if (io.signal.aborted) onAbort();
     // INFO at the window's start, read once for every worker (each counts only its own reads).
     await abortableWait(START_MARGIN_MS + spec.window.warmupMs, io.signal);
     const serverBefore = io.signal.aborted ? null : await io.serverCounts();
@@ -76,15 +81,17 @@ export class LoadWorkers {
 
   /** Ends every thread: asks, then terminates those still running. Never throws; safe twice. */
   async close(): Promise<void> {
-    const starting = this.threads;
     this.threads = undefined;
-    const threads = await starting?.catch(() => [] as Thread[]);
     await Promise.all(
-      (threads ?? []).map(async ({ worker }) => {
+      this.started.splice(0).map(async (worker) => {
         const exited = new Promise((resolve) => worker.once('exit', resolve));
         worker.postMessage({ type: 'close' });
-        const timer = setTimeout(() => void worker.terminate(), CLOSE_WAIT_MS);
-        await exited;
+        // A thread that already died never sends 'exit' again: terminate() settles for it too.
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise((resolve) => {
+          timer = setTimeout(() => resolve(worker.terminate()), CLOSE_WAIT_MS);
+        });
+        await Promise.race([exited, late]);
         clearTimeout(timer);
       }),
     );
@@ -116,6 +123,7 @@ export class LoadWorkers {
     // Node 20 does not hand the main thread's --import loader to a worker: the worker registers tsx itself.
     const code = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
     const worker = new Worker(code, { eval: true, workerData: this.setup(w) });
+    this.started.push(worker);
     const thread: Thread = { worker, errorsSeen: 0 };
     return new Promise<Thread>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {

@@ -103,4 +103,20 @@ describe('a run against a Redis Cluster', () => {
     expect(a.load.workers).toBe(1);
     expect((await tc.keysPerNode('cab:*')).flat()).toEqual([]);
   }, 240_000);
+
+  it('removes its keys from every master when stopped mid-row with --workers 2, and keeps the user keys', async () => {
+    const userKeys = await plantUserKeys();
+    const result = await runCli([...SWEEP, '--redis-url', tc.cluster.seeds, '--workers', '2'], {
+      // Stopped once the workers' keys are on the masters: mid-row, replies in flight.
+      signalWhen: async () => (await tc.keysPerNode('cab:*')).flat().length > 100,
+      killAfterMs: 120_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/interrupted/);
+    expect((await tc.keysPerNode('cab:*')).flat()).toEqual([]);
+    for (const entry of userKeys) {
+      const [key, owner] = entry.split('@') as [string, string];
+      expect(await tc.nodes[Number(owner)]?.get(key)).toBe('mine');
+    }
+  }, 180_000);
 });
