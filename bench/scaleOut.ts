@@ -1,7 +1,7 @@
 /**
  * The open loop's ceiling, side by side in one run: ttl-sweep rows of hits
- * (no TTL, 1,000 warmed keys, no source delay) offered at doubling rates
- * from 5,000/s until the loop no longer keeps up — achieved under 95% of
+ * (no TTL, 1,000 warmed keys, no source delay) offered at rising rates
+ * (10,000/s, 20,000/s, 30,000/s, …) until the loop no longer keeps up — achieved under 95% of
  * offered, or reads falling back because replies queued past the Redis
  * timeout — with `--workers 1` and `--workers 2`, against a throwaway single
  * redis-server and a throwaway 3-master cluster; then redis-benchmark GET on
@@ -19,6 +19,8 @@ import type { TtlSweepRow } from '../src/suites/ttlSweep.ts';
 
 const highest = Number(process.argv[2] ?? 160_000);
 const seconds = Number(process.argv[3] ?? 2);
+/** Offered rates, in turn until the loop no longer keeps up. */
+const RATES = [10_000, 20_000, 30_000, 40_000, 60_000, 80_000, 120_000, 160_000];
 const dir = mkdtempSync(join(tmpdir(), 'cab-scale-'));
 const single = await startRedisServer();
 const cluster = await startThrowawayCluster(3);
@@ -40,7 +42,7 @@ try {
     ['3-master cluster', cluster.seeds],
   ] as const) {
     for (const workers of [1, 2]) {
-      for (let offered = 5000; offered <= highest; offered *= 2) {
+      for (const offered of RATES.filter((rate) => rate <= highest)) {
         const { line, keptUp } = measure(name, url, workers, offered);
         console.log(line);
         if (!keptUp) break;
