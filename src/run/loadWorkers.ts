@@ -155,7 +155,8 @@ function abortableWait(ms: number, signal: AbortSignal): Promise<void> {
 
 function splitLoad(load: LoadShape, n: number, w: number): LoadShape {
   if ('rate' in load) return { rate: load.rate / n };
-  return { concurrency: Math.max(1, shareOf(load.concurrency, n, w)) };
+  // Fewer in flight than workers: some workers offer none, so the total stays what was asked.
+  return { concurrency: shareOf(load.concurrency, n, w) };
 }
 
 /** A worker's failure as the error class the CLI maps to an exit code. */
