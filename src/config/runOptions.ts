@@ -8,9 +8,19 @@ import { option } from './option.ts';
 import { parseRedisSeeds, seedsDisplay } from './redisSeeds.ts';
 import { redactUrl } from './redisTarget.ts';
 import { TIMER_MODES, type TimerMode } from './types.ts';
-import { formatPercent, parseInteger, parsePath, parsePercent, parseSpeedup, parseSwitch } from './values.ts';
+import {
+  formatPercent,
+  parseInteger,
+  parsePath,
+  parsePercent,
+  parseRate,
+  parseSpeedup,
+  parseSwitch,
+} from './values.ts';
 
 const MAX_REDIS_TIMEOUT_MS = 60_000;
+/** A week: past it a stale-age limit or a latency target is no limit at all. */
+const MAX_STALE_AGE_MS = 7 * 24 * 3600_000;
 const text = (value: string) => value;
 const asIs = (_label: string, raw: string) => raw;
 const aSwitch = { type: 'switch', parse: parseSwitch, format: String, default: false, scope: 'run' } as const;
@@ -101,6 +111,12 @@ export const RUN_OPTIONS = [
     help: "run a snapshot's exact settings again; flags given beside it override",
     example: 'results/default/2026-11-25T20-22-28Z.json',
   }),
+  /*
+   * The answer's constraints (src/answer/): what the recommended TTL must
+   * meet. They change which row is recommended, never what is measured, so
+   * compare still judges two runs that differ in them (and says when their
+   * answers differ). Production units, as the answer reports in them.
+   */
   option({
     key: 'maxStalePct',
     flag: 'max-stale',
@@ -108,10 +124,50 @@ export const RUN_OPTIONS = [
     metavar: 'PCT',
     parse: parsePercent,
     format: formatPercent,
+    // An unbounded staleness is rarely what anyone wants: 1 in 100 reads may be stale unless told otherwise.
+    default: 1 as number | undefined,
+    scope: 'run',
+    help: 'the answer: stale reads allowed, share of all reads',
+    example: '0.5%',
+  }),
+  option({
+    key: 'maxStaleAgeMs',
+    flag: 'max-stale-age',
+    type: 'string',
+    metavar: 'D',
+    parse: (l, r) => parseDuration(l, r, 1, MAX_STALE_AGE_MS),
+    format: formatDuration,
     default: undefined as number | undefined,
     scope: 'run',
-    help: 'advise the best-hit-ratio TTL whose stale reads stay within PCT',
-    example: '1%',
+    help: 'the answer: how old a stale read may be (production units)',
+    defaultText: 'no limit',
+    example: '5s',
+  }),
+  option({
+    key: 'maxSourceRate',
+    flag: 'max-source-rate',
+    type: 'number',
+    metavar: 'R',
+    parse: parseRate,
+    format: String,
+    default: undefined as number | undefined,
+    scope: 'run',
+    help: 'the answer: reads/s the database can take (production units), the stampede peak included',
+    defaultText: 'no limit',
+    example: '500',
+  }),
+  option({
+    key: 'maxP99Ms',
+    flag: 'max-p99',
+    type: 'string',
+    metavar: 'D',
+    parse: (l, r) => parseDuration(l, r, 0.001, MAX_STALE_AGE_MS),
+    format: formatDuration,
+    default: undefined as number | undefined,
+    scope: 'run',
+    help: 'the answer: the read latency target, p99',
+    defaultText: 'no limit',
+    example: '5ms',
   }),
   option({
     key: 'speedup',

@@ -6,6 +6,8 @@
  * that differ are listed first: a workload that changed is not a regression.
  */
 import Table from 'cli-table3';
+import { answerHeadline } from '../answer/text.ts';
+import type { Answer } from '../answer/types.ts';
 import { UsageError } from '../errors.ts';
 import { SUITES } from '../suites/registry.ts';
 import type { MetricRule, MetricUnit, Suite } from '../suites/suite.ts';
@@ -32,6 +34,20 @@ export interface Comparison {
   settings: SettingDiff[];
   /** Things that make the numbers less comparable: a degraded run, an old snapshot. */
   notes: string[];
+  /** Set when the two runs answer "which TTL?" differently (not a regression: the trade-off moved). */
+  answerChanged: { old: string; new: string } | null;
+}
+
+/**
+ * The two answers in a few words, when they differ. Figures alone move with
+ * noise; what is compared is what a user would do: the TTL and invalidation,
+ * or which constraints bind.
+ */
+export function answerChange(oldAnswer: Answer | undefined, newAnswer: Answer | undefined) {
+  const [o, n] = [oldAnswer, newAnswer].map((a) =>
+    a ? answerHeadline(a) : 'no answer (snapshot older than the answer)',
+  );
+  return o === n ? null : { old: o as string, new: n as string };
 }
 
 /** Float noise (0.90 - 0.85 = 0.05000000000000004) must not turn "exactly at the threshold" into a regression. */
@@ -143,6 +159,7 @@ export function compareSnapshots(oldSnap: Snapshot, newSnap: Snapshot, options: 
     regressions: rows.filter((row) => row.regressed).length,
     settings,
     notes: comparabilityNotes(oldSnap, newSnap),
+    answerChanged: oldSnap.answer || newSnap.answer ? answerChange(oldSnap.answer, newSnap.answer) : null,
   };
 }
 
@@ -184,6 +201,7 @@ export function renderComparison(c: Comparison): string {
   );
   lines.push(c.rows.length > 0 ? table.toString() : 'no rows to compare');
   for (const note of c.notes) lines.push(`note: ${note}`);
+  if (c.answerChanged) lines.push(`the answer changed: OLD ${c.answerChanged.old} → NEW ${c.answerChanged.new}`);
   const count = c.regressions === 0 ? 'no regressions' : `${c.regressions} regression${c.regressions === 1 ? '' : 's'}`;
   lines.push(`${count} past ${c.thresholdPct}%`);
   return lines.join('\n');

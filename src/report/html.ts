@@ -7,6 +7,7 @@
  * generation date, so re-rendering an unchanged snapshot changes no byte.
  */
 
+import { answerLines } from '../answer/text.ts';
 import { type Chart, compareCharts, snapshotCharts } from './charts.ts';
 import { type Comparison, formatValue as formatComparisonValue } from './compare.ts';
 import type { Snapshot } from './snapshotFormat.ts';
@@ -107,6 +108,8 @@ export function renderHtml(snapshot: Snapshot, charts: readonly Chart[] = snapsh
   const title = `cache-aside-bench: ${String(snapshot.config.scenario)}`;
   return page(`${title} (${snapshot.createdAt})`, [
     `<h1>${esc(title)}</h1>`,
+    // The answer opens the page as it opens latest.md.
+    ...(snapshot.answer ? answerLines(snapshot.answer).map((line) => `<p class="answer">${esc(line)}</p>`) : []),
     list(runFacts(snapshot), 'meta'),
     ...sections(snapshotTables(snapshot), charts),
   ]);

@@ -14,7 +14,8 @@
  *   already saw all machines' reads: the merged server ratio is their
  *   reads-weighted mean, not a sum.
  * - Other suites are not merged (their rows are per-process experiments:
- *   stampede herds, freshness writers); they are left out and named.
+ *   stampede herds, freshness writers); they are left out and named, and so
+ *   is the run's answer, which was chosen from one machine's figures.
  */
 import type { ReadOutcome } from '../cache/cacheAside.ts';
 import type { Settings } from '../config/options.ts';
@@ -60,8 +61,10 @@ export function mergeSnapshots(inputs: readonly NamedSnapshot[]): MergeOutcome {
   }
   const snaps = inputs.map((i) => i.snapshot);
   const sum = (pick: (s: Snapshot) => number) => snaps.reduce((total, s) => total + pick(s), 0);
+  // The answer was chosen from one machine's figures and suites; the merged run has none (yet).
+  const { answer: _oneMachines, ...unanswered } = base;
   const snapshot: Snapshot = {
-    ...base,
+    ...unanswered,
     createdAt: snaps
       .map((s) => s.createdAt)
       .sort()

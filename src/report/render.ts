@@ -1,5 +1,6 @@
 /** The same tables two ways: cli-table3 for the terminal, Markdown for `latest.md`. */
 import Table from 'cli-table3';
+import { answerLines } from '../answer/text.ts';
 import type { Snapshot } from './snapshotFormat.ts';
 import type { TableData } from './tables.ts';
 
@@ -16,9 +17,12 @@ export function renderTerminal(tables: TableData[], color: boolean): string {
 /** `charts`: a Markdown section of its own (SVG links, or an ASCII chart in a code block), or '' for none. */
 export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: string): string {
   const { env } = snapshot;
+  // The answer opens the report, above the tables: it is what the run was for.
+  const answer = snapshot.answer ? answerLines(snapshot.answer).flatMap((line) => [line, '']) : [];
   const header = [
     `# cache-aside-bench: ${String(snapshot.config.scenario)}`,
     '',
+    ...answer,
     `- date: ${snapshot.createdAt}`,
     `- status: ${snapshot.status}`,
     `- Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), source ${env.source.kind} ${env.source.version}${env.timer ? `, timer ${env.timer}` : ''}`,

@@ -7,6 +7,7 @@
  * fills what they lack so `compare` can read both.
  */
 import { z } from 'zod';
+import { type Answer, answerSchema } from '../answer/types.ts';
 import { SUITES } from '../suites/registry.ts';
 
 export const SCHEMA_VERSION = 2;
@@ -45,6 +46,8 @@ export interface Snapshot {
   errors: { redis: number; source: number; connection: number };
   suitesRun: string[];
   suites: Record<string, SuiteSection>;
+  /** The run's one answer to "which TTL?" (src/answer/); absent in snapshots older than it. */
+  answer?: Answer;
 }
 
 /** Built per call from the registry, so every suite's own schema checks its own section. */
@@ -55,6 +58,7 @@ function envelope() {
     status: z.enum(['complete', 'degraded', 'interrupted']),
     config: z.looseObject({ scenario: z.string() }),
     suites: z.looseObject(Object.fromEntries(SUITES.map((s) => [s.name, s.schema.optional()]))),
+    answer: answerSchema.optional(),
   });
 }
 

@@ -4,16 +4,17 @@
  * the snapshot, and always clean up — the run's keys, the clients, a server
  * it started — whatever happened.
  */
+import { answerFor } from '../answer/fromRun.ts';
+import { answerLines } from '../answer/text.ts';
 import type { BenchRequest } from '../config/args.ts';
 import { unusedFlagsNote } from '../config/args.ts';
-import type { Settings } from '../config/options.ts';
-import { recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
+import type { OptionKey, Settings } from '../config/options.ts';
+import { RUN, recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
 import { type BenchRedis, openSession } from '../redis/openSession.ts';
 import { storeTarget } from '../redis/storeTarget.ts';
-import { adviseMaxStale, recommendTtl } from '../report/advice.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
@@ -27,7 +28,7 @@ import { snapshotTables } from '../report/tables.ts';
 import type { SourceDriver } from '../source/driver.ts';
 import { SqliteDriver } from '../source/sqliteDriver.ts';
 import type { Lab, Progress } from '../suites/context.ts';
-import type { FreshnessResult } from '../suites/freshness.ts';
+import { freshness } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
 import type { Suite } from '../suites/suite.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
@@ -91,8 +92,14 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
     workers = loadWorkers(run, session, rows);
     const lab = createLab(session, driver, account, { signal: io.signal, progress, workers });
     const sections = await runSuites(plan, { lab, progress, say }, run, io);
-    addAdvice(sections, run.maxStalePct);
     const snapshot = buildSnapshot({ request, run, session, driver, account, sections, started });
+    snapshot.answer = answerFor({
+      sections,
+      run,
+      given: (key: OptionKey) => request.given[key] !== undefined || request.pinned[RUN]?.[key] !== undefined,
+      freshnessSettings: resolveSettings(freshness, request),
+      redisErrors: snapshot.errors.redis,
+    });
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
@@ -215,13 +222,6 @@ async function runSuites(
   return sections;
 }
 
-function addAdvice(sections: Record<string, SuiteSection>, maxStalePct: number | undefined): void {
-  const sweep = sections['ttl-sweep'] as unknown as TtlSweepResult | undefined;
-  if (sweep) sweep.advice = recommendTtl(sweep.rows);
-  const fresh = sections.freshness as unknown as FreshnessResult | undefined;
-  if (fresh && maxStalePct !== undefined) fresh.advice = adviseMaxStale(fresh.rows, maxStalePct);
-}
-
 async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: BenchIo): Promise<string[]> {
   const tables = snapshotTables(snapshot);
   const sweep = snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult | undefined;
@@ -253,5 +253,7 @@ async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: Ben
   io.out(
     `\ntotal time ${snapshot.durationSec.toFixed(1)} s${written.length ? `; saved ${written.join(', ')}` : '; nothing saved'}`,
   );
+  // Printed last: what the run was for.
+  if (snapshot.answer) io.out(`\n${answerLines(snapshot.answer).join('\n')}`);
   return written;
 }

@@ -46,6 +46,8 @@ export interface FreshnessRow {
   racedStaleReads: number;
   maxStaleAgeMs: number | null;
   p99Ms: number;
+  /** Reads/s that reached the source (misses: invalidation's reloads included). Absent in older snapshots. */
+  sourceReadsPerSec?: number;
   /** Δ and δ as measured (ms): the load time, and its part from the query to the store. */
   loadMs: number | null;
   raceMs: number | null;
@@ -54,7 +56,6 @@ export interface FreshnessRow {
 
 export interface FreshnessResult {
   rows: FreshnessRow[];
-  advice?: string;
 }
 
 export const freshness = defineSuite<FreshnessResult>({
@@ -113,7 +114,7 @@ async function freshnessRow(
 ): Promise<FreshnessRow> {
   const { settings } = ctx;
   const rng = ctx.rng.fork(`freshness:${index}`);
-  const { sampler, writeSampler } = samplers(settings, rng);
+  const { sampler, writeSampler } = freshnessSamplers(settings, rng);
   const { source, service } = rowService(ctx, { suite: 'freshness', index, ttlMs, rng });
   const staleness = new StaleTracker(source);
   const load = loadShape(settings);
@@ -174,14 +175,19 @@ function figures(
     racedStaleReads: invalidation === 'ttl' ? 0 : staleness.stale,
     maxStaleAgeMs: staleness.maxAgeMs,
     p99Ms: summarize(run.all).p99Ms,
+    sourceReadsPerSec: run.sourceReadsPerSec,
     loadMs: run.loadMs,
     raceMs: run.raceMs,
     harness: run.harness,
   };
 }
 
-/** Reads' keys, and writes' keys: the same hot rows as the reads unless a write distribution of their own is given. */
-function samplers(settings: SuiteContext['settings'], rng: Rng) {
+/**
+ * Reads' keys, and writes' keys: the same hot rows as the reads unless a
+ * write distribution of their own is given. Exported so the answer predicts
+ * staleness on exactly the popularity this suite drew from.
+ */
+export function freshnessSamplers(settings: SuiteContext['settings'], rng: Rng) {
   const keys = required(settings, 'keys');
   const sampler = createKeySampler(required(settings, 'dist'), keys, rng.fork('keys'));
   const writeSampler = settings.writeDist
@@ -202,7 +208,6 @@ function freshnessTable(section: FreshnessResult): TableData {
   if (rows.some((r) => r.staleReadRatioInterval)) {
     notes.push('a stale-read ratio built on under 30 stale reads is shown with its 95% interval (Clopper–Pearson)');
   }
-  if (section.advice) notes.push(section.advice);
   return {
     title: 'freshness (stale = a hit older than the source row; ratios over all reads)',
     head: [

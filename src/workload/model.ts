@@ -113,3 +113,34 @@ function sumWithWrites(input: WritesInput, term: (p: number, lambda: number, mu:
   }
   return sum;
 }
+
+/** Where a no-expiry cache stands at one instant after starting empty. */
+export interface Filling {
+  /** Share of the key space resident: Σ_i (1 − e^{−λ_i·t}) / N. */
+  residentShare: number;
+  /** Hit ratio a read sees at that instant: Σ_i p_i·(1 − e^{−λ_i·t}). */
+  hitRatioNow: number;
+  /** Where it is climbing to once every key read is resident: Σ_{p_i > 0} p_i (1 without writes). */
+  steadyHitRatio: number;
+}
+
+/**
+ * No expiry has no steady state within a run: a key is loaded by its first
+ * read and stays, so the hit ratio keeps rising as the cold tail arrives
+ * (ttl-model.md, "No expiry"). `atMs` is the time since the cache was empty.
+ */
+export function predictFilling(probabilities: Float64Array, rate: number, atMs: number): Filling {
+  const t = atMs / 1000;
+  let resident = 0;
+  let hitNow = 0;
+  let steady = 0;
+  for (let i = 0; i < probabilities.length; i++) {
+    const p = probabilities[i] as number;
+    if (!(p > 0)) continue;
+    const filled = -Math.expm1(-rate * p * t);
+    resident += filled;
+    hitNow += p * filled;
+    steady += p;
+  }
+  return { residentShare: resident / probabilities.length, hitRatioNow: hitNow, steadyHitRatio: steady };
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Answer } from '../../src/answer/types.ts';
 import { compareSnapshots, renderComparison } from '../../src/report/compare.ts';
 import type { Snapshot } from '../../src/report/snapshotFormat.ts';
 import { validateSnapshot } from '../../src/report/snapshotFormat.ts';
@@ -147,6 +148,52 @@ describe('compareSnapshots', () => {
     expect(c.notes).toEqual([
       'OLD is a schemaVersion 1 snapshot: it recorded no per-suite settings, so they are not compared',
     ]);
+  });
+});
+
+describe('compare and the answer', () => {
+  const answer = (ttlMs: number | null, invalidation: 'ttl' | 'delete' | 'write-through') =>
+    ({
+      recommended: true,
+      ttlMs,
+      invalidation,
+      hitRatio: 0.7,
+      sourceReadsPerSec: 600,
+      p99Ms: 1.5,
+      staleReadRatio: 0.001,
+      maxStaleAgeMs: 2000,
+      basis: {},
+      constraints: {},
+      runnerUp: null,
+      reason: 'r',
+    }) as unknown as Answer;
+
+  it('says when two snapshots give different answers, without calling it a regression', () => {
+    const old = buildSnapshot((s) => {
+      s.answer = answer(2000, 'delete');
+    });
+    const next = buildSnapshot((s) => {
+      s.answer = answer(null, 'write-through');
+    });
+    const c = compareSnapshots(old, next, { thresholdPct: 5 });
+    expect(c.answerChanged).toEqual({
+      old: 'TTL 2s with delete-on-write',
+      new: 'TTL none with write-through',
+    });
+    expect(c.regressions).toBe(0);
+    expect(renderComparison(c)).toContain(
+      'the answer changed: OLD TTL 2s with delete-on-write → NEW TTL none with write-through',
+    );
+  });
+
+  it('says nothing when the answers agree, and names a snapshot older than the answer', () => {
+    const same = buildSnapshot((s) => {
+      s.answer = answer(2000, 'delete');
+    });
+    expect(compareSnapshots(same, structuredClone(same), { thresholdPct: 5 }).answerChanged).toBeNull();
+    expect(compareSnapshots(buildSnapshot(), same, { thresholdPct: 5 }).answerChanged?.old).toBe(
+      'no answer (snapshot older than the answer)',
+    );
   });
 });
 

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { adviseMaxStale, recommendTtl } from '../../src/report/advice.ts';
+import type { Answer } from '../../src/answer/types.ts';
 import { renderMarkdown, renderTerminal } from '../../src/report/render.ts';
 import { snapshotTables } from '../../src/report/tables.ts';
-import type { FreshnessRow } from '../../src/suites/freshness.ts';
-import type { TtlSweepRow } from '../../src/suites/ttlSweep.ts';
 import { buildSnapshot } from '../helpers/snapshots.ts';
 
 describe('renderMarkdown', () => {
@@ -46,42 +44,23 @@ describe('renderMarkdown', () => {
   });
 });
 
-const sweep = (ttlMs: number | null, hitRatio: number | null, p99Ms = 1): TtlSweepRow =>
-  ({ ttlMs, hitRatio, p99Ms, sourceReadsPerSec: 1000 * (1 - (hitRatio ?? 0)) }) as TtlSweepRow;
-
-describe('recommendTtl', () => {
-  it('picks the shortest TTL within 90% of the best hit ratio, with its p99 and source load', () => {
-    const line = recommendTtl([
-      sweep(0, null, 3),
-      sweep(100, 0.5),
-      sweep(1000, 0.85, 2),
-      sweep(10_000, 0.93),
-      sweep(null, 0.94),
-    ]);
-    expect(line).toContain('TTL 1s is the shortest');
-    expect(line).toContain('0.850 vs 0.940 at none');
-    expect(line).toContain('p99 2.00 ms');
-    expect(line).toContain('150 source reads/s');
-    expect(line).toContain('uncached: 1,000/s');
-  });
-
-  it('says nothing when no row used the cache', () => {
-    expect(recommendTtl([sweep(0, null)])).toBeUndefined();
-  });
-});
-
-describe('adviseMaxStale', () => {
-  const row = (invalidation: FreshnessRow['invalidation'], ttlMs: number, hitRatio: number, staleReadRatio: number) =>
-    ({ invalidation, ttlMs, hitRatio, staleReadRatio }) as FreshnessRow;
-  const rows = [row('ttl', 500, 0.5, 0.004), row('ttl', 2000, 0.66, 0.03), row('delete', 2000, 0.64, 0.001)];
-
-  it('advises the best hit ratio within the budget and names what breaks it', () => {
-    const line = adviseMaxStale(rows, 1);
-    expect(line).toContain('use TTL 2s with delete invalidation');
-    expect(line).toContain('ttl 2s: 3.00% stale');
-  });
-
-  it('says when nothing fits the budget, and which row came closest', () => {
-    expect(adviseMaxStale(rows, 0.05)).toContain('no measured TTL stays within budget; the freshest was delete at 2s');
+describe('the answer in latest.md', () => {
+  it('opens the report, above the header and the tables', () => {
+    const answer: Answer = {
+      recommended: false,
+      binding: [],
+      reason: 'nothing meets every constraint (stale reads ≤ 1% (default))',
+    };
+    const markdown = renderMarkdown(
+      buildSnapshot((s) => {
+        s.answer = answer;
+      }),
+      snapshotTables(buildSnapshot()),
+      '',
+    );
+    const at = markdown.indexOf('The answer: no recommendation — nothing meets every constraint');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(markdown.indexOf('- date:'));
+    expect(at).toBeLessThan(markdown.indexOf('## ttl-sweep'));
   });
 });

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 /** redis, source and metrics share a rank: they may import each other. */
-const ORDER = ['config', 'workload', 'load', 'redis|source|metrics', 'cache', 'suites', 'report', 'run'];
+const ORDER = ['config', 'workload', 'load', 'redis|source|metrics', 'cache', 'suites', 'answer', 'report', 'run'];
 const rank = (folder: string) => ORDER.findIndex((entry) => entry.split('|').includes(folder));
 
 function sourceFiles(dir = SRC): string[] {

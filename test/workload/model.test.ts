@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Invalidation, TtlMs } from '../../src/config/types.ts';
 import {
+  predictFilling,
   predictFreshness,
   predictHitRatio,
   predictHitRatioWithDeletes,
@@ -413,5 +414,22 @@ describe('no NaN or Infinity at the edges', () => {
       }
     }
     expect(xfetchRecomputeProbability(1e300, 1, 1e-300)).toBe(0);
+  });
+});
+
+describe('no expiry has no steady state', () => {
+  it('gives the resident share and the hit ratio at an instant, climbing toward every key resident', () => {
+    // Uniform over 100 keys at 50 reads/s: each key is read at 0.5/s, resident by t with probability 1 − e^{−0.5t}.
+    const p = new Float64Array(100).fill(0.01);
+    const at2s = predictFilling(p, 50, 2000);
+    expect(at2s.residentShare).toBeCloseTo(1 - Math.exp(-1), 12);
+    expect(at2s.hitRatioNow).toBeCloseTo(1 - Math.exp(-1), 12);
+    expect(at2s.steadyHitRatio).toBeCloseTo(1, 12);
+    // A key nobody reads is never resident, and takes no share of the hit ratio.
+    const skew = Float64Array.from([0.9, 0.1, 0]);
+    const f = predictFilling(skew, 10, 1000);
+    expect(f.residentShare).toBeCloseTo((1 - Math.exp(-9) + 1 - Math.exp(-1)) / 3, 12);
+    expect(f.hitRatioNow).toBeCloseTo(0.9 * (1 - Math.exp(-9)) + 0.1 * (1 - Math.exp(-1)), 12);
+    expect(f.steadyHitRatio).toBeCloseTo(1, 12);
   });
 });
