@@ -64,21 +64,8 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
-  const { target, note } = sessionTarget(run, io.env);
-  if (note) io.err(note);
-  for (const line of workerNotes(run, request.suites)) io.err(line);
-  await startTimer(run.timer ?? 'thread');
   const account = newRunAccount();
-  // A throwaway cluster is stopped by openSession itself when opening fails, and by close() on every later path.
-  const session = await openSession(target, {
-    commandTimeoutMs: run.redisTimeoutMs,
-    onError: () => {
-      account.connectionErrors++;
-    },
-  }).catch(async (error: unknown) => {
-    await stopTimer();
-    throw error;
-  });
+  const session = await openRunSession(run, request, io, account);
   const driver = new SqliteDriver();
   let workers: LoadWorkers | undefined;
   try {
@@ -113,6 +100,27 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
     if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
     else say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${stoppedNote(session)}`);
   }
+}
+
+/**
+ * The run's Redis, after the notes on what was chosen and the timer's start.
+ * A throwaway cluster is stopped by openSession itself when opening fails,
+ * and by close() on every later path.
+ */
+async function openRunSession(run: Settings, request: BenchRequest, io: BenchIo, account: RunAccount) {
+  const { target, note } = sessionTarget(run, io.env);
+  if (note) io.err(note);
+  for (const line of workerNotes(run, request.suites)) io.err(line);
+  await startTimer(run.timer ?? 'thread');
+  return openSession(target, {
+    commandTimeoutMs: run.redisTimeoutMs,
+    onError: () => {
+      account.connectionErrors++;
+    },
+  }).catch(async (error: unknown) => {
+    await stopTimer();
+    throw error;
+  });
 }
 
 /** `--workers N` above 1: the threads, started when a row first needs them. */
