@@ -7,9 +7,13 @@
  * - The configurations must match except the seed (each machine draws its
  *   own stream) and where Redis was (each machine names its own seed node):
  *   anything else is a UsageError naming the first difference.
+ * - Each machine's run keeps its own keys (its own run prefix, removed at its
+ *   end), so the merged row is N caches on one server or cluster, each under
+ *   its machine's share of the load, while the server carries the sum.
  * - ttl-sweep rows: HDR histograms added (exact), counts and rates summed,
- *   the hit ratio recomputed from the summed counts, the prediction
- *   recomputed at the summed rate with Δ averaged over the misses.
+ *   the hit ratio recomputed from the summed counts; the prediction is the
+ *   inputs' own (each at its machine's rate), weighted like the hit ratio,
+ *   predicted source reads summed; Δ averaged over the misses.
  *   Redis INFO counts every client of the server, so each machine's window
  *   already saw all machines' reads: the merged server ratio is their
  *   reads-weighted mean, not a sum.
@@ -18,17 +22,10 @@
  *   is the run's answer, which was chosen from one machine's figures.
  */
 import type { ReadOutcome } from '../cache/cacheAside.ts';
-import type { Settings } from '../config/options.ts';
-import { toRunUnits } from '../config/speedup.ts';
-import type { KeyDistribution, TtlMs } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
 import { mergeHarnessReports } from '../metrics/harness.ts';
 import { decodeHistogram, encodeHistogram, newLatencyHistogram, summarize } from '../metrics/latencyHistogram.ts';
-import { rowDurationMs } from '../suites/rows.ts';
 import type { TtlSweepResult, TtlSweepRow } from '../suites/ttlSweep.ts';
-import { createKeySampler } from '../workload/keySampler.ts';
-import { predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
-import { createRng } from '../workload/rng.ts';
 import type { Snapshot, SuiteSection } from './snapshotFormat.ts';
 
 export interface NamedSnapshot {
@@ -57,7 +54,7 @@ export function mergeSnapshots(inputs: readonly NamedSnapshot[]): MergeOutcome {
   const sweep = base.suites['ttl-sweep'];
   if (sweep) {
     const sections = inputs.map((i) => i.snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult);
-    suites['ttl-sweep'] = { settings: sweep.settings, ...mergeSweep(sections, inputs, base) } as SuiteSection;
+    suites['ttl-sweep'] = { settings: sweep.settings, ...mergeSweep(sections, inputs) } as SuiteSection;
   }
   const snaps = inputs.map((i) => i.snapshot);
   const sum = (pick: (s: Snapshot) => number) => snaps.reduce((total, s) => total + pick(s), 0);
@@ -119,7 +116,7 @@ function assertSameConfiguration(a: NamedSnapshot, b: NamedSnapshot): void {
   }
 }
 
-function mergeSweep(sections: TtlSweepResult[], inputs: readonly NamedSnapshot[], base: Snapshot): TtlSweepResult {
+function mergeSweep(sections: TtlSweepResult[], inputs: readonly NamedSnapshot[]): TtlSweepResult {
   const first = sections[0] as TtlSweepResult;
   const rows = first.rows.map((_, index) => {
     const parts = sections.map((section, s) => {
@@ -131,12 +128,12 @@ function mergeSweep(sections: TtlSweepResult[], inputs: readonly NamedSnapshot[]
       }
       return row;
     });
-    return mergeSweepRow(parts, index, base);
+    return mergeSweepRow(parts);
   });
   return { rows };
 }
 
-function mergeSweepRow(parts: TtlSweepRow[], index: number, base: Snapshot): TtlSweepRow {
+function mergeSweepRow(parts: TtlSweepRow[]): TtlSweepRow {
   const row = parts[0] as TtlSweepRow;
   const sum = (pick: (r: TtlSweepRow) => number) => parts.reduce((total, r) => total + pick(r), 0);
   const counts = Object.fromEntries(OUTCOMES.map((o) => [o, sum((r) => r.counts[o])])) as TtlSweepRow['counts'];
@@ -148,8 +145,10 @@ function mergeSweepRow(parts: TtlSweepRow[], index: number, base: Snapshot): Ttl
   const reads = sum((r) => r.reads);
   const misses = sum((r) => (r.loadMs === null ? 0 : r.counts.miss));
   const loadMs = misses > 0 ? sum((r) => (r.loadMs ?? 0) * r.counts.miss) / misses : null;
-  const rate = sum((r) => r.load.targetRate ?? r.load.achievedRate);
-  const prediction = predictAt(base, index, row.ttlMs, rate, loadMs);
+  const askedRedis = (r: TtlSweepRow) => r.counts.hit + r.counts.miss + r.counts.fallback;
+  const predicted = parts.every((r) => r.predictedHitRatio !== null)
+    ? sum((r) => (r.predictedHitRatio as number) * askedRedis(r)) / Math.max(1, sum(askedRedis))
+    : null;
   const servers = parts.filter((r) => r.serverHitRatio !== null);
   const serverReads = servers.reduce((total, r) => total + r.reads, 0);
   return {
@@ -157,7 +156,7 @@ function mergeSweepRow(parts: TtlSweepRow[], index: number, base: Snapshot): Ttl
     reads,
     counts,
     hitRatio: row.ttlMs === 0 || cacheReads === 0 ? null : counts.hit / cacheReads,
-    predictedHitRatio: row.ttlMs === 0 ? null : prediction.hitRatio,
+    predictedHitRatio: row.ttlMs === 0 ? null : predicted,
     serverHitRatio:
       row.ttlMs === 0 || serverReads === 0
         ? null
@@ -170,7 +169,7 @@ function mergeSweepRow(parts: TtlSweepRow[], index: number, base: Snapshot): Ttl
     service: { p50Ms: serviceSummary.p50Ms, p99Ms: serviceSummary.p99Ms },
     readsPerSec: sum((r) => r.readsPerSec),
     sourceReadsPerSec: sum((r) => r.sourceReadsPerSec),
-    predictedSourceReadsPerSec: prediction.sourceReadsPerSec,
+    predictedSourceReadsPerSec: sum((r) => r.predictedSourceReadsPerSec),
     loadMs,
     load: {
       ...row.load,
@@ -196,26 +195,4 @@ function addHistograms(encoded: readonly string[]) {
   const merged = newLatencyHistogram();
   for (const text of encoded) merged.add(decodeHistogram(text));
   return merged;
-}
-
-/** The model for the merged row: the same key popularity and window as the run, at the summed rate. */
-function predictAt(base: Snapshot, index: number, ttlMs: TtlMs, rate: number, loadMs: number | null) {
-  const production = base.suites['ttl-sweep']?.settings as Partial<Settings>;
-  const settings = toRunUnits(production, Number(base.config.speedup ?? 1));
-  const seed = Number(base.config.seed ?? 1);
-  const rng = createRng(seed).fork(`ttl-sweep:${index}`);
-  // The popularity profile as the run drew it (a zipf's hot ids are placed by the seed; the model sums over them alike).
-  const sampler = createKeySampler(settings.dist as KeyDistribution, Number(settings.keys), rng.fork('keys'));
-  const model = {
-    probabilities: sampler.probabilities,
-    rate,
-    ttlMs,
-    sliding: settings.slidingTtl,
-    windowMs: {
-      warmupMs: Number(settings.warmupMs),
-      durationMs: rowDurationMs(Number(settings.durationMs), ttlMs),
-    },
-    loadMs: loadMs ?? undefined,
-  };
-  return { hitRatio: predictHitRatio(model), sourceReadsPerSec: predictSourceReadsPerSec(model) };
 }
