@@ -16,10 +16,11 @@ const USAGE = `usage: npm run merge -- A.json B.json [MORE.json ...] --out MERGE
 
 Combines snapshots of one configuration taken at the same time on several
 load machines against one Redis or Redis Cluster: ttl-sweep histograms are
-added, counts and rates summed, hit ratios recomputed from the summed counts
-and the model's prediction recomputed at the summed rate. The configurations
-must match except --seed and the Redis URL; otherwise merge exits 2 naming
-the difference. Suites other than ttl-sweep are left out (named on stderr).
+added, counts and rates summed, hit ratios recomputed from the summed counts.
+Each machine keeps its own keys, so the prediction is the machines' own,
+weighted. The configurations must match except --seed and the Redis URL;
+otherwise merge exits 2 naming the difference. Suites other than ttl-sweep
+are left out (named on stderr).
 
 Exit codes: 0 merged, 2 invalid arguments, snapshots or configurations.`;
 
