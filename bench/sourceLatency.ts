@@ -12,10 +12,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { parseSourceUrl } from '../src/config/sourceUrl.ts';
 import { openDatabaseSource } from '../src/source/databaseSource.ts';
 import type { SourceDriver } from '../src/source/driver.ts';
 import { PRODUCT_COLUMNS, productRowBatches } from '../src/source/productRows.ts';
-import { parseSourceUrl } from '../src/source/sourceUrl.ts';
 import { createRng } from '../src/workload/rng.ts';
 
 const { values: args } = parseArgs({

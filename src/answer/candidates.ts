@@ -108,11 +108,20 @@ function load({ ttlMs, invalidation, sweep, fresh, at, predicted, model }: Sourc
       { value: sweep.sourceReadsPerSec, mark: 'measured', from },
     ];
   }
-  // The measured no-expiry rows were still filling (warm-up + window); the answer weighs where it settles.
-  if (ttlMs === null && predicted) {
+  // The measured no-expiry rows were still filling (warm-up + window); the answer weighs where it settles —
+  // unless memory bounded the row: then Redis evicts, the row is its steady state, and it is measured.
+  const memoryBound = sweep !== undefined && 'capacityBound' in sweep && sweep.capacityBound === true;
+  if (ttlMs === null && predicted && !memoryBound) {
     return [
       model(predicted.hitRatio, 'steady state (no expiry: every key read is resident)'),
       model(predicted.sourceReadsPerSec, 'steady state'),
+    ];
+  }
+  if (ttlMs === null && memoryBound && sweep.hitRatio !== null) {
+    const from = `ttl-sweep ${at} (capacity-bound: Redis evicted)`;
+    return [
+      { value: sweep.hitRatio, mark: 'measured', from },
+      { value: sweep.sourceReadsPerSec, mark: 'measured', from },
     ];
   }
   if (fresh && fresh.hitRatio !== null) {

@@ -25,6 +25,8 @@ export interface BenchRequest {
   suites: string[];
   /** Whether suites were named on the command line. */
   suitesGiven: boolean;
+  /** Every suite's name, in the registry's order (also those a run without names leaves out). */
+  known: string[];
   quiet: boolean;
 }
 
@@ -74,13 +76,15 @@ export function parseBenchArgs(
     flags.push(spec.key as OptionKey);
   }
   const names = suites.map((s) => s.name);
+  const byDefault = suites.filter((s) => s.onlyWhenNamed !== true).map((s) => s.name);
   const chosen =
     positionals.length > 0
-      ? checkSuites(positionals, names, '')
+      ? checkSuites(positionals, names, '', byDefault)
       : checkSuites(
           (scenario.values as { suites?: string[] }).suites ?? [],
           names,
           `scenario ${scenario.name}.json: field suites: `,
+          byDefault,
         );
   given.suites = chosen;
   const quiet = given.quiet === true || (env.CI ?? '') !== '' || !stdoutIsTTY;
@@ -93,13 +97,19 @@ export function parseBenchArgs(
       scenario: { name: scenario.name, description: scenario.description },
       suites: chosen,
       suitesGiven: positionals.length > 0,
+      known: names,
       quiet,
     },
   };
 }
 
-/** Positional suite names (or a scenario's `suites`) in the registry's order; none means all. */
-export function checkSuites(given: readonly string[], names: readonly string[], prefix: string): string[] {
+/** Positional suite names (or a scenario's `suites`) in the registry's order; none means `byDefault` (all unless given). */
+export function checkSuites(
+  given: readonly string[],
+  names: readonly string[],
+  prefix: string,
+  byDefault: readonly string[] = names,
+): string[] {
   const expected = `expected one of ${names.join(', ')}`;
   const seen = new Set<string>();
   for (const name of given) {
@@ -111,7 +121,7 @@ export function checkSuites(given: readonly string[], names: readonly string[], 
     if (seen.has(name)) throw new UsageError(`${prefix}suite ${quote(name)} is given twice: ${expected}, once each`);
     seen.add(name);
   }
-  return seen.size === 0 ? [...names] : names.filter((n) => seen.has(n));
+  return seen.size === 0 ? [...byDefault] : names.filter((n) => seen.has(n));
 }
 
 interface Tokens {

@@ -13,6 +13,8 @@ export interface HelpSuite {
   summary: string;
   uses: readonly OptionKey[];
   defaults: Partial<Settings>;
+  /** Left out of a run that names no suites (a long or special-purpose suite). */
+  onlyWhenNamed?: boolean;
 }
 
 const ENVIRONMENT: readonly [string, string][] = [
@@ -20,11 +22,18 @@ const ENVIRONMENT: readonly [string, string][] = [
   ['REDIS_HOST, REDIS_PORT, REDIS_DB', 'Redis to use when neither URL is given'],
   ['REDIS_USERNAME, REDIS_PASSWORD', 'credentials for REDIS_HOST (never printed)'],
   ['REDIS_TLS', 'true to connect to REDIS_HOST with TLS'],
+  ['SOURCE_URL', 'the source database when --source is not given (password never printed)'],
   ['CI', 'when set, same as --quiet'],
   ['DEBUG', 'when set, errors print their stack trace'],
 ];
 
 const WIDTH = 100;
+
+function defaultRun(suites: readonly HelpSuite[]): string {
+  const named = suites.filter((s) => s.onlyWhenNamed === true).map((s) => s.name);
+  if (named.length === 0) return `With no SUITE, runs all ${suites.length}.`;
+  return `With no SUITE, runs all ${suites.length - named.length} but ${named.join(', ')} (run only when named).`;
+}
 
 /** Rows of cells in aligned columns; the last cell wraps at WIDTH, continuing under itself. */
 function columns(rows: readonly (readonly string[])[], indent = '  '): string[] {
@@ -85,7 +94,7 @@ export function helpText(suites: readonly HelpSuite[]): string {
   return [
     'Usage: npm run bench -- [SUITE ...] [OPTIONS]',
     '',
-    `Measures what caching reads in Redis buys and which TTL to use. With no SUITE, runs all ${suites.length}.`,
+    `Measures what caching reads in Redis buys and which TTL to use. ${defaultRun(suites)}`,
     '',
     'Suites:',
     ...columns(suites.map((s) => [s.name, s.summary])),

@@ -5,11 +5,12 @@
  * snapshot's settings and `--rerun` are all derived from this table; a suite
  * declares only which options it uses and its defaults where they differ.
  */
+import { MEMORY_OPTIONS } from './memoryOptions.ts';
 import type { OptionSpec } from './option.ts';
 import { RUN_OPTIONS } from './runOptions.ts';
 import { SUITE_OPTIONS } from './suiteOptions.ts';
 
-export const OPTIONS = [...RUN_OPTIONS, ...SUITE_OPTIONS] as const;
+export const OPTIONS = [...RUN_OPTIONS, ...MEMORY_OPTIONS, ...SUITE_OPTIONS] as const;
 
 type Spec = (typeof OPTIONS)[number];
 export type OptionKey = Spec['key'];

@@ -26,11 +26,19 @@ export function applyRerun(request: BenchRequest, recorded: RecordedRun, file: s
     }
     pinned[name] = readRecordedSettings(settings, `${file}: ${name}`);
   }
-  const { scenario, scenarioDescription, redis: _redis, ...run } = recorded.config;
+  // Where Redis and the source were: not settings (a rerun may use other servers), and the URLs were redacted.
+  const {
+    scenario,
+    scenarioDescription,
+    redis: _redis,
+    redisServer: _server,
+    source: _source,
+    ...run
+  } = recorded.config;
   pinned[RUN] = readRecordedSettings(run, `${file}: config`);
   const suites = request.suitesGiven
     ? request.suites
-    : request.suites.filter((name) => recorded.suitesRun.includes(name));
+    : request.known.filter((name) => recorded.suitesRun.includes(name));
   return {
     ...request,
     pinned,

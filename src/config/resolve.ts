@@ -18,7 +18,16 @@ export interface SuiteDefaults {
   derive?(settings: Settings): Partial<Settings>;
 }
 
-export function resolveSettings(suite: SuiteDefaults, request: BenchRequest): Settings {
+/**
+ * `runDerive`: defaults the run decides for every suite after its own (a real
+ * database as the source sets --source-latency to 0); like a suite's derive,
+ * it never overrides a value that was pinned or given.
+ */
+export function resolveSettings(
+  suite: SuiteDefaults,
+  request: BenchRequest,
+  runDerive?: (settings: Settings) => Partial<Settings>,
+): Settings {
   const layers = [optionDefaults(), suite.defaults, request.pinned[suite.name] ?? {}, request.given];
   const merged: Record<string, unknown> = {};
   for (const layer of layers) {
@@ -33,8 +42,10 @@ export function resolveSettings(suite: SuiteDefaults, request: BenchRequest): Se
   const settings = merged as Settings;
   // Derived defaults never override a value that was pinned or given.
   const fixed = new Set([...Object.keys(request.pinned[suite.name] ?? {}), ...Object.keys(request.given)]);
-  const derived = Object.entries(suite.derive?.(settings) ?? {}).filter(([k, v]) => v !== undefined && !fixed.has(k));
-  return { ...settings, ...Object.fromEntries(derived) };
+  const derive = (more: Partial<Settings>) =>
+    Object.fromEntries(Object.entries(more).filter(([k, v]) => v !== undefined && !fixed.has(k)));
+  const own = { ...settings, ...derive(suite.derive?.(settings) ?? {}) } as Settings;
+  return { ...own, ...derive(runDerive?.(own) ?? {}) };
 }
 
 /** The run's own settings: option defaults < what a `--rerun` pinned for the run < what the user gave. */

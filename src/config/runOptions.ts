@@ -7,6 +7,7 @@ import { fail } from './messages.ts';
 import { option } from './option.ts';
 import { parseRedisSeeds, seedsDisplay } from './redisSeeds.ts';
 import { redactUrl } from './redisTarget.ts';
+import { parseSourceUrl, redactSourceUrl } from './sourceUrl.ts';
 import { TIMER_MODES, type TimerMode } from './types.ts';
 import {
   formatPercent,
@@ -84,6 +85,50 @@ export const RUN_OPTIONS = [
     scope: 'run',
     help: 'offer ttl-sweep load from N worker threads, each with its own Redis connection and sampler stream (forked from --seed), the rate split between them; histograms merged, counts summed',
     example: '2',
+  }),
+  option({
+    key: 'sourceUrl',
+    flag: 'source',
+    field: false,
+    type: 'string',
+    metavar: 'URL',
+    // Checked here, so a bad URL exits 2 before anything starts; the run reads it again with resolveSourceTarget.
+    parse: (label, raw) => {
+      parseSourceUrl(raw, label === 'SOURCE_URL' ? 'SOURCE_URL' : '--source');
+      return raw;
+    },
+    format: redactSourceUrl,
+    default: undefined as string | undefined,
+    scope: 'run',
+    help: 'the database behind the cache: sqlite, sqlite:FILE, mysql://user:pass@host:port/db (MySQL, MariaDB) or postgres://…; a database URL gets a table of its own, cab_<run id>_products, dropped at the end',
+    defaultText: 'SOURCE_URL, else sqlite (in memory)',
+    example: 'mysql://root@127.0.0.1:3306/test',
+  }),
+  option({
+    key: 'sourceQuery',
+    flag: 'source-query',
+    field: false,
+    type: 'string',
+    metavar: 'SQL',
+    parse: parsePath('a SELECT with one placeholder, such as "SELECT * FROM products WHERE id = ?"'),
+    format: text,
+    default: undefined as string | undefined,
+    scope: 'run',
+    help: "read the user's own table instead, read-only: the point SELECT a miss runs (with --source-ids; no writing suites)",
+    example: '"SELECT * FROM products WHERE id = ?"',
+  }),
+  option({
+    key: 'sourceIds',
+    flag: 'source-ids',
+    field: false,
+    type: 'string',
+    metavar: 'SQL',
+    parse: parsePath('a SELECT of ids, such as "SELECT id FROM products"'),
+    format: text,
+    default: undefined as string | undefined,
+    scope: 'run',
+    help: 'with --source-query: the ids to read, its first column in order; --dist picks among them',
+    example: '"SELECT id FROM products"',
   }),
   option({
     key: 'scenario',

@@ -4,6 +4,7 @@
  * values are saved in the suite's settings. Part of the option table.
  */
 import { formatDuration, formatTtlList, MAX_RUN_MS, parseDuration, parseTtlList } from './duration.ts';
+import { type CacheSize, formatCacheSize, parseCacheSizes } from './memory.ts';
 import { option } from './option.ts';
 import {
   formatDistribution,
@@ -124,7 +125,8 @@ export const SUITE_OPTIONS = [
     flag: 'warmup',
     default: undefined as number | undefined,
     help: 'unmeasured warm-up per row',
-    defaultText: "the suite's longest finite TTL, at least 500ms, the same for every row",
+    defaultText:
+      "the suite's longest finite TTL, at least 500ms, the same for every row (capacity: at least the time to read the key space twice, up to 60s, so the cache fills)",
     example: '2s',
   }),
   option({
@@ -136,7 +138,7 @@ export const SUITE_OPTIONS = [
     parse: parseLatency,
     format: formatLatency,
     default: parseLatency('', '1ms'),
-    help: 'delay per source query: D, uniform:A:B, exp:MEAN',
+    help: 'delay per source query: D, uniform:A:B, exp:MEAN (0 by default with a database --source)',
     example: 'uniform:1ms:5ms',
   }),
   option({
@@ -145,7 +147,7 @@ export const SUITE_OPTIONS = [
     key: 'sourcePool',
     flag: 'source-pool',
     default: 10,
-    help: "source queries in flight at most, like a connection pool (mysql2's default: 10); the rest wait in line",
+    help: "source queries in flight at most (mysql2's default pool: 10), the rest wait in line; on a database, also the connections its pool opens (the suites' largest)",
     example: '8',
   }),
   option({
@@ -202,5 +204,17 @@ export const SUITE_OPTIONS = [
     default: 0,
     help: 'spread each TTL by up to +/-PCT',
     example: '10%',
+  }),
+  option({
+    ...suite,
+    key: 'cacheSizes',
+    flag: 'cache-sizes',
+    type: 'string',
+    metavar: 'LIST',
+    parse: parseCacheSizes,
+    format: (sizes: CacheSize[]) => sizes.map(formatCacheSize).join(','),
+    default: undefined,
+    help: "capacity: cache sizes, as shares of the key space's bytes (measured with MEMORY USAGE) or sizes",
+    example: '5%,20%,1mb',
   }),
 ] as const;

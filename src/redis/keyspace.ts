@@ -53,3 +53,33 @@ export function lockKeyFor(dataKey: string): string {
   }
   return `${dataKey}:lock{${dataKey}}`;
 }
+
+/**
+ * How many keys start with `prefix`, by SCAN (never KEYS, which blocks a
+ * shared server). SCAN may return a key twice while the table rehashes, so
+ * the keys are counted once each.
+ */
+export async function countByPrefix(client: RedisClient, prefix: string): Promise<number> {
+  const seen = new Set<string>();
+  let cursor = '0';
+  const match = `${globEscape(prefix)}*`;
+  do {
+    const reply = await client.scan(cursor, { MATCH: match, COUNT: 1000 });
+    cursor = String(reply.cursor);
+    for (const key of reply.keys) seen.add(key);
+  } while (cursor !== '0');
+  return seen.size;
+}
+
+/** The first `limit` keys under `prefix` that SCAN returns (a sample, in hash order, not by popularity). */
+export async function sampleByPrefix(client: RedisClient, prefix: string, limit: number): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  const match = `${globEscape(prefix)}*`;
+  do {
+    const reply = await client.scan(cursor, { MATCH: match, COUNT: 1000 });
+    cursor = String(reply.cursor);
+    keys.push(...reply.keys);
+  } while (cursor !== '0' && keys.length < limit);
+  return keys.slice(0, limit);
+}

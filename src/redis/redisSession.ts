@@ -13,9 +13,9 @@ import {
   serverVersion,
 } from './connection.ts';
 import { GuardedConnection } from './guardedConnection.ts';
-import { deleteByPrefix, newRunPrefix } from './keyspace.ts';
+import { countByPrefix, deleteByPrefix, newRunPrefix, sampleByPrefix } from './keyspace.ts';
 import { type RedisServerHandle, startRedisServer } from './redisServer.ts';
-import { type KeyspaceCounts, readKeyspaceCounts } from './serverStats.ts';
+import { type KeyspaceCounts, type MemoryStats, readKeyspaceCounts, readMemoryStats } from './serverStats.ts';
 
 export interface RedisSession {
   mode: 'standalone';
@@ -25,6 +25,8 @@ export interface RedisSession {
   /** Where Redis is, password redacted; "throwaway redis-server on :PORT" when started here. */
   display: string;
   throwaway: boolean;
+  /** The throwaway server's memory settings as started (CONFIG SET may change maxmemory later); undefined for a user's Redis. */
+  throwawayMemory: ThrowawayMemory | undefined;
   prefix: string;
   server: { version: string; mode: string };
   /** A connection of its own for the measured reads and writes, with the bounded wait (see guardedConnection.ts). */
@@ -33,6 +35,19 @@ export interface RedisSession {
   store: CacheStore;
   /** INFO stats hits and misses (readKeyspaceCounts on `client`). */
   keyspaceCounts(): Promise<KeyspaceCounts | null>;
+  /** INFO memory and stats: used memory, the limit, the policy, evictions so far; null when INFO failed. */
+  memoryStats(): Promise<MemoryStats | null>;
+  /** Keys under `prefix` (SCAN MATCH); null when the count failed. */
+  countKeys(prefix: string): Promise<number | null>;
+  /** MEMORY USAGE of up to `sample` keys under `prefix` (bytes each, keys gone meanwhile left out). */
+  memoryUsage(prefix: string, sample: number): Promise<number[]>;
+  /** Removes the keys under `prefix` (which must be under the run prefix). */
+  deleteKeys(prefix: string): Promise<number>;
+  /**
+   * CONFIG SET maxmemory on the throwaway server; throws on a server the user
+   * named: the harness never reconfigures a user's Redis.
+   */
+  setMaxmemory(bytes: number): Promise<void>;
   /** Opens another client to the same server (the stream example's consumers); closed with the session. */
   connectAnother(options?: ConnectOptions): Promise<RedisClient>;
   /**
@@ -42,8 +57,28 @@ export interface RedisSession {
   close(): Promise<{ removedKeys: number; error?: string }>;
 }
 
-export async function openRedisSession(target: RedisTarget, options: ConnectOptions = {}): Promise<RedisSession> {
-  const started = target.kind === 'throwaway' ? await startRedisServer() : undefined;
+/** How a throwaway server is started: its memory limit, eviction policy and LRU/LFU sample size. */
+export interface ThrowawayMemory {
+  /** 0: no limit (Redis's default). */
+  maxmemoryBytes: number;
+  maxmemoryPolicy: string;
+  /** Redis's default is 5. */
+  maxmemorySamples: number;
+}
+
+const REDIS_DEFAULTS: ThrowawayMemory = { maxmemoryBytes: 0, maxmemoryPolicy: 'noeviction', maxmemorySamples: 5 };
+
+/** `memory`: how to start a throwaway server (Redis's defaults when omitted); ignored for a user's URL. */
+export async function openRedisSession(
+  target: RedisTarget,
+  options: ConnectOptions = {},
+  memory: ThrowawayMemory = REDIS_DEFAULTS,
+): Promise<RedisSession> {
+  const args = [
+    ...['--maxmemory', String(memory.maxmemoryBytes), '--maxmemory-policy', memory.maxmemoryPolicy],
+    ...['--maxmemory-samples', String(memory.maxmemorySamples)],
+  ];
+  const started = target.kind === 'throwaway' ? await startRedisServer({ args }) : undefined;
   const urlTarget = started ? parseRedisUrl(started.url, '--redis-url') : (target as RedisUrlTarget);
   const { client, reads } = await connectBoth(urlTarget, options, started);
   const clients: RedisClient[] = [client];
@@ -55,11 +90,24 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
     client,
     display: started ? `throwaway redis-server on 127.0.0.1:${started.port}` : urlTarget.display,
     throwaway: started !== undefined,
+    throwawayMemory: started ? memory : undefined,
     prefix,
     server,
     reads,
     store: new SingleServerStore(reads),
     keyspaceCounts: () => readKeyspaceCounts(client),
+    memoryStats: () => readMemoryStats(client),
+    countKeys: (under) => countByPrefix(client, under).catch(() => null),
+    memoryUsage: (under, sample) => memoryUsage(client, under, sample),
+    deleteKeys(under) {
+      if (!under.startsWith(prefix)) throw new Error(`refusing to delete keys outside the run prefix: ${under}`);
+      return deleteByPrefix(client, under);
+    },
+    async setMaxmemory(bytes) {
+      if (!started)
+        throw new Error('refusing CONFIG SET on a Redis the user named: only a throwaway server is reconfigured');
+      await client.configSet('maxmemory', String(bytes));
+    },
     target: urlTarget,
     async connectAnother(more = {}) {
       const extra = await connectRedis(urlTarget, { ...options, ...more });
@@ -74,6 +122,12 @@ export async function openRedisSession(target: RedisTarget, options: ConnectOpti
       return closing;
     },
   };
+}
+
+async function memoryUsage(client: RedisClient, prefix: string, sample: number): Promise<number[]> {
+  const keys = await sampleByPrefix(client, prefix, sample);
+  const sizes = await Promise.all(keys.map((key) => client.memoryUsage(key)));
+  return sizes.filter((size): size is number => typeof size === 'number');
 }
 
 /** The general client and the guarded read connection; a throwaway server is stopped if either fails. */

@@ -31,3 +31,35 @@ export function windowHitRatio(before: KeyspaceCounts | null, after: KeyspaceCou
   if (hits < 0 || misses < 0) return null;
   return hits + misses > 0 ? hits / (hits + misses) : null;
 }
+
+/**
+ * What memory limits the server and what it evicted: `INFO memory` and
+ * `INFO stats`, which answer where `CONFIG GET` is disabled (managed
+ * services rename or block it).
+ */
+export interface MemoryStats {
+  usedMemoryBytes: number;
+  /** 0: no limit. */
+  maxmemoryBytes: number;
+  maxmemoryPolicy: string;
+  /** Since the server started: a row takes the difference over its window. */
+  evictedKeys: number;
+}
+
+export async function readMemoryStats(client: RedisClient): Promise<MemoryStats | null> {
+  try {
+    const memory = String(await client.info('memory'));
+    const stats = String(await client.info('stats'));
+    const read = (info: string, field: string) => Number(infoField(info, field) ?? Number.NaN);
+    const result = {
+      usedMemoryBytes: read(memory, 'used_memory'),
+      maxmemoryBytes: read(memory, 'maxmemory'),
+      maxmemoryPolicy: infoField(memory, 'maxmemory_policy') ?? 'unknown',
+      evictedKeys: read(stats, 'evicted_keys'),
+    };
+    const numbers = [result.usedMemoryBytes, result.maxmemoryBytes, result.evictedKeys];
+    return numbers.every(Number.isFinite) ? result : null;
+  } catch {
+    return null;
+  }
+}

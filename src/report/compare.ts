@@ -11,6 +11,7 @@ import type { Answer } from '../answer/types.ts';
 import { UsageError } from '../errors.ts';
 import { SUITES } from '../suites/registry.ts';
 import type { MetricRule, MetricUnit, Suite } from '../suites/suite.ts';
+import { sourceLabel } from './environment.ts';
 import { type SettingDiff, settingDiffs } from './settingsDiff.ts';
 import type { Snapshot } from './snapshotFormat.ts';
 
@@ -107,6 +108,11 @@ function comparabilityNotes(oldSnap: Snapshot, newSnap: Snapshot): string[] {
     if ((snap as { upgradedFrom?: number }).upgradedFrom === 1) {
       notes.push(`${side} is a schemaVersion 1 snapshot: it recorded no per-suite settings, so they are not compared`);
     }
+  }
+  // A database behind the cache is part of what was measured: a change of source moves every source figure.
+  const [oldSource, newSource] = [sourceLabel(oldSnap.env?.source), sourceLabel(newSnap.env?.source)];
+  if (oldSource.split(',')[0] !== newSource.split(',')[0]) {
+    notes.push(`the runs had different sources (OLD ${oldSource}, NEW ${newSource}): source costs differ by design`);
   }
   return notes;
 }

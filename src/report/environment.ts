@@ -30,3 +30,21 @@ function gitCommit(): string | null {
     return null;
   }
 }
+
+/**
+ * The source as tables name it: "MariaDB 10.11.19", "PostgreSQL 15.20",
+ * "SQLite 3.53.2", with the pool when the run recorded one.
+ */
+export function sourceLabel(source: SnapshotEnv['source'] | undefined): string {
+  if (source === undefined) return 'unknown source';
+  const version = source.version.split(/[\s-]/)[0] ?? source.version;
+  const name =
+    source.kind === 'sqlite'
+      ? 'SQLite'
+      : source.kind === 'postgres'
+        ? 'PostgreSQL'
+        : /mariadb/i.test(source.version)
+          ? 'MariaDB'
+          : 'MySQL';
+  return source.pool === undefined ? `${name} ${version}` : `${name} ${version}, pool ${source.pool}`;
+}

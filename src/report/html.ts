@@ -10,6 +10,7 @@
 import { answerLines } from '../answer/text.ts';
 import { type Chart, compareCharts, snapshotCharts } from './charts.ts';
 import { type Comparison, formatValue as formatComparisonValue } from './compare.ts';
+import { sourceLabel } from './environment.ts';
 import type { Snapshot } from './snapshotFormat.ts';
 import { escapeXml as esc } from './svg/xml.ts';
 import { snapshotTables, type TableData } from './tables.ts';
@@ -79,7 +80,7 @@ function runFacts(snapshot: Snapshot): string[] {
   return [
     `date: ${snapshot.createdAt}`,
     `status: ${snapshot.status}`,
-    `Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), SQLite ${env.source.version}`,
+    `Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), source ${sourceLabel(env.source)}`,
     `CPU: ${env.cpu} × ${env.cores}, ${env.os}`,
     `git commit: ${env.gitCommit ?? 'unknown'}`,
     `run time: ${snapshot.durationSec.toFixed(1)} s`,

@@ -169,7 +169,12 @@ function mergeSweepRow(parts: TtlSweepRow[]): TtlSweepRow {
     service: { p50Ms: serviceSummary.p50Ms, p99Ms: serviceSummary.p99Ms },
     readsPerSec: sum((r) => r.readsPerSec),
     sourceReadsPerSec: sum((r) => r.sourceReadsPerSec),
-    predictedSourceReadsPerSec: sum((r) => r.predictedSourceReadsPerSec),
+    predictedSourceReadsPerSec: sumOrNull(parts.map((r) => r.predictedSourceReadsPerSec)),
+    serverSourceReadsPerSec: sumOrNull(parts.map((r) => r.serverSourceReadsPerSec)),
+    // Server memory figures are the one server's, seen alike from every machine (the first's stand);
+    // each machine's own keys are its own, so the keys resident at the end add up.
+    capacityBound: parts.some((r) => r.capacityBound),
+    residentKeys: sumOrNull(parts.map((r) => r.residentKeys)),
     loadMs,
     load: {
       ...row.load,
@@ -189,6 +194,10 @@ function mergeSweepRow(parts: TtlSweepRow[]): TtlSweepRow {
     histogram: encodeHistogram(all),
     serviceHistogram: encodeHistogram(service),
   };
+}
+
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  return values.every((v) => v !== null) ? values.reduce((total: number, v) => total + (v as number), 0) : null;
 }
 
 function addHistograms(encoded: readonly string[]) {

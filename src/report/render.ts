@@ -1,6 +1,7 @@
 /** The same tables two ways: cli-table3 for the terminal, Markdown for `latest.md`. */
 import Table from 'cli-table3';
 import { answerLines } from '../answer/text.ts';
+import { sourceLabel } from './environment.ts';
 import type { Snapshot } from './snapshotFormat.ts';
 import type { TableData } from './tables.ts';
 
@@ -25,7 +26,7 @@ export function renderMarkdown(snapshot: Snapshot, tables: TableData[], charts: 
     ...answer,
     `- date: ${snapshot.createdAt}`,
     `- status: ${snapshot.status}`,
-    `- Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), source ${env.source.kind} ${env.source.version}${env.timer ? `, timer ${env.timer}` : ''}`,
+    `- Node ${env.node}, Redis ${env.redis.version} (${env.redis.mode}), source ${sourceLabel(env.source)}${env.timer ? `, timer ${env.timer}` : ''}`,
     `- CPU: ${env.cpu} × ${env.cores}, ${env.os}`,
     `- git commit: ${env.gitCommit ?? 'unknown'}`,
     `- run time: ${snapshot.durationSec.toFixed(1)} s`,

@@ -8,13 +8,14 @@
 import { CacheAsideService } from '../cache/cacheAside.ts';
 import { type CacheCounters, newCacheCounters } from '../cache/counters.ts';
 import type { Settings } from '../config/options.ts';
+import { deleteByPrefixOnCluster } from '../redis/clusterKeyspace.ts';
 import type { BenchRedis } from '../redis/openSession.ts';
 import type { SourceDriver } from '../source/driver.ts';
 import { latencySampler, meanLatencyMs } from '../source/latency.ts';
 import { Source } from '../source/source.ts';
 import { VersionLog } from '../source/versionLog.ts';
 import type { Lab, Progress, ServiceSpec } from '../suites/context.ts';
-import { type ReadRunSettings, runReads } from '../suites/readRun.ts';
+import { runReads } from '../suites/readRun.ts';
 import type { Rng } from '../workload/rng.ts';
 import type { LoadWorkers } from './loadWorkers.ts';
 import { mergeWorkerRow, sumCounters } from './rowMerge.ts';
@@ -64,13 +65,15 @@ export function createLab(
       account.counters.push(counters);
       return new CacheAsideService({ ...spec, store: session.store, counters });
     },
-    async measureRow(label: string, settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>) {
+    async measureRow(label: string, settings: Parameters<Lab['measureRow']>[1]) {
       run.progress.start(label);
       try {
         return await runReads({
           ...settings,
           signal: run.signal,
           serverCounts: () => session.keyspaceCounts(),
+          serverMemory: () => (session.mode === 'standalone' ? session.memoryStats() : Promise.resolve(null)),
+          countKeys: (prefix) => (session.mode === 'standalone' ? session.countKeys(prefix) : Promise.resolve(null)),
           onProgress: (fraction) => run.progress.update(fraction),
         });
       } finally {
@@ -99,5 +102,18 @@ export function createLab(
     rawGet(key: string) {
       return session.store.rawGet(key);
     },
+    // Memory figures are read on a single server only; a cluster's rows carry them as null.
+    throwaway: session.mode === 'standalone' ? session.throwawayMemory : undefined,
+    memoryStats: () => (session.mode === 'standalone' ? session.memoryStats() : Promise.resolve(null)),
+    memoryUsage: (prefix, sample) =>
+      session.mode === 'standalone' ? session.memoryUsage(prefix, sample) : Promise.resolve([]),
+    async deleteKeys(prefix) {
+      if (session.mode === 'standalone') return session.deleteKeys(prefix);
+      return (await deleteByPrefixOnCluster(session.cluster, prefix)).removed;
+    },
+    setMaxmemory: (bytes) =>
+      session.mode === 'standalone'
+        ? session.setMaxmemory(bytes)
+        : Promise.reject(new Error('maxmemory is set on a throwaway redis-server only, not on a cluster')),
   };
 }

@@ -29,6 +29,9 @@ export function mergeWorkerRow(row: WorkerRow): ReadRunResult {
     hitRatio: cacheReads > 0 ? counts.hit / cacheReads : null,
     serverHitRatio: windowHitRatio(row.serverBefore, row.serverAfter),
     sourceReadsPerSec: parts.reduce((sum, p) => sum + p.sourceReadsPerSec, 0),
+    // Each worker reads its own in-memory SQLite, which counts nothing of its own; INFO memory is not read per worker.
+    serverSourceReadsPerSec: null,
+    memory: null,
     writes: 0,
     driver: mergeDrivers(parts.map((p) => p.driver)),
     cache,

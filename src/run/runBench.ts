@@ -12,8 +12,8 @@ import type { OptionKey, Settings } from '../config/options.ts';
 import { RUN, recordRunSettings, recordSettings, resolveRun, resolveSettings } from '../config/resolve.ts';
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
-import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { type BenchRedis, openSession } from '../redis/openSession.ts';
+import { stopTimer } from '../load/preciseTimer.ts';
+import type { BenchRedis } from '../redis/openSession.ts';
 import { storeTarget } from '../redis/storeTarget.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
@@ -26,7 +26,6 @@ import { saveSnapshot } from '../report/snapshotFile.ts';
 import { SCHEMA_VERSION, type Snapshot, type SuiteSection } from '../report/snapshotFormat.ts';
 import { snapshotTables } from '../report/tables.ts';
 import type { SourceDriver } from '../source/driver.ts';
-import { SqliteDriver } from '../source/sqliteDriver.ts';
 import type { Lab, Progress } from '../suites/context.ts';
 import { freshness } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
@@ -35,7 +34,8 @@ import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
 import { LoadWorkers } from './loadWorkers.ts';
-import { sessionTarget } from './sessionTarget.ts';
+import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
+import { connect, describeMemory } from './throwawayRedis.ts';
 
 export interface BenchIo {
   out(text: string): void;
@@ -55,78 +55,113 @@ type Plan = { suite: Suite; production: Settings }[];
 export async function runBench(request: BenchRequest, io: BenchIo): Promise<BenchOutcome> {
   const started = performance.now();
   const run = resolveRun(request);
-  const plan: Plan = SUITES.filter((s) => request.suites.includes(s.name)).map((suite) => ({
+  const chosen = SUITES.filter((s) => request.suites.includes(s.name));
+  // Checked before anything starts: a bad source URL or mode exits 2.
+  const sourcePlan = planSource(run, io.env, chosen);
+  const plan: Plan = chosen.map((suite) => ({
     suite,
-    production: resolveSettings(suite, request),
+    production: resolveSettings(suite, request, sourceDefaults(sourcePlan)),
   }));
   const say = (line: string) => {
     if (!request.quiet) io.err(line);
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
+  for (const line of workerNotes(run, request.suites)) io.err(line);
   const account = newRunAccount();
-  const session = await openRunSession(run, request, io, account);
-  const driver = new SqliteDriver();
+  const session = await connect(run, plan, io, account);
+  let driver: SourceDriver | undefined;
   let workers: LoadWorkers | undefined;
   try {
     say(`redis: ${session.display} (${describeRedis(session)}), run prefix ${session.prefix}`);
-    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
-    const seeded = await driver.seed(rows, run.seed ?? 1);
-    say(
-      `source: SQLite ${driver.version}, ${rows.toLocaleString('en-US')} rows seeded in ${(seeded.ms / 1000).toFixed(1)} s`,
-    );
+    if (session.mode === 'standalone' && session.throwawayMemory)
+      say(`redis: ${describeMemory(session.throwawayMemory)}`);
+    driver = await openSource(sourcePlan, runIdOf(session.prefix), poolSize(plan));
+    await prepareSource(driver, plan, run, { request, io, say });
     const progress = createProgress(request.quiet);
-    workers = loadWorkers(run, session, rows);
+    workers = loadWorkers(run, session, driver, plan, io.err);
     const lab = createLab(session, driver, account, { signal: io.signal, progress, workers });
     const sections = await runSuites(plan, { lab, progress, say }, run, io);
-    const snapshot = buildSnapshot({ request, run, session, driver, account, sections, started });
+    const pool = poolSize(plan);
+    const snapshot = buildSnapshot({ request, run, session, driver, pool, account, sections, started });
     snapshot.answer = answerFor({
       sections,
       run,
       given: (key: OptionKey) => request.given[key] !== undefined || request.pinned[RUN]?.[key] !== undefined,
-      freshnessSettings: resolveSettings(freshness, request),
+      freshnessSettings: resolveSettings(freshness, request, sourceDefaults(sourcePlan)),
       redisErrors: snapshot.errors.redis,
     });
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
-    // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
-    const timerStopped = stopTimer();
-    await workers?.close();
-    await driver.close();
-    const { removedKeys, error } = await session.close();
-    await timerStopped;
-    // Said even under --quiet: keys left on a user's server are worth a line.
-    if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
-    else say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${stoppedNote(session)}`);
+    await cleanUp(session, driver, workers, { io, say });
   }
 }
 
+/** `cab:<run id>:` → the run id, which also names the run's tables. */
+function runIdOf(prefix: string): string {
+  return prefix.split(':')[1] ?? prefix;
+}
+
+/** Seeds the owned table with the rows the suites need, or fits the suites' keys to the user's ids. */
+async function prepareSource(
+  driver: SourceDriver,
+  plan: Plan,
+  run: Settings,
+  { request, io, say }: { request: BenchRequest; io: BenchIo; say: (line: string) => void },
+): Promise<void> {
+  if (driver.readOnly) {
+    fitKeysToIds(plan, driver.keys(), request, io.err);
+    say(sourceLine(driver, null));
+    return;
+  }
+  const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
+  say(sourceLine(driver, await seedSource(driver, rows, run.seed ?? 1, io.signal)));
+}
+
 /**
- * The run's Redis, after the notes on what was chosen and the timer's start.
- * A throwaway cluster is stopped by openSession itself when opening fails,
- * and by close() on every later path.
+ * Every exit path ends here (normal end, error, Ctrl-C): the timer thread
+ * stops, the owned table is dropped, the run's keys are removed, a throwaway
+ * server is stopped. Failures to clean up are said even under --quiet.
  */
-async function openRunSession(run: Settings, request: BenchRequest, io: BenchIo, account: RunAccount) {
-  const { target, note } = sessionTarget(run, io.env);
-  if (note) io.err(note);
-  for (const line of workerNotes(run, request.suites)) io.err(line);
-  await startTimer(run.timer ?? 'thread');
-  return openSession(target, {
-    commandTimeoutMs: run.redisTimeoutMs,
-    onError: () => {
-      account.connectionErrors++;
-    },
-  }).catch(async (error: unknown) => {
-    await stopTimer();
-    throw error;
-  });
+async function cleanUp(
+  session: BenchRedis,
+  driver: SourceDriver | undefined,
+  workers: LoadWorkers | undefined,
+  { io, say }: { io: BenchIo; say: (line: string) => void },
+): Promise<void> {
+  // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
+  const timerStopped = stopTimer();
+  await workers?.close();
+  const dropped = await driver?.close();
+  const { removedKeys, error } = await session.close();
+  await timerStopped;
+  if (dropped?.error) io.err(`warning: ${dropped.error}`);
+  if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
+  else {
+    const table = dropped?.droppedTable ? `, dropped table ${dropped.droppedTable}` : '';
+    say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${table}${stoppedNote(session)}`);
+  }
 }
 
 /** `--workers N` above 1: the threads, started when a row first needs them. */
-function loadWorkers(run: Settings, session: BenchRedis, rows: number): LoadWorkers | undefined {
+function loadWorkers(
+  run: Settings,
+  session: BenchRedis,
+  driver: SourceDriver,
+  plan: Plan,
+  err: (line: string) => void,
+): LoadWorkers | undefined {
   const count = run.workers ?? 1;
   if (count <= 1) return undefined;
+  // Each worker seeds its own in-memory copy of the rows: only the in-memory SQLite source can be copied so.
+  if (driver.kind !== 'sqlite' || driver.readOnly || driver.display !== 'sqlite (in memory)') {
+    err(
+      `note: --workers ${count} needs the in-memory SQLite source (each worker seeds its own copy); with ${driver.display} every row runs in this thread`,
+    );
+    return undefined;
+  }
+  const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
   return new LoadWorkers(count, (worker) => ({
     worker,
     redis: storeTarget(session),
@@ -165,23 +200,32 @@ interface Finished {
   run: Settings;
   session: BenchRedis;
   driver: SourceDriver;
+  /** Connections the database pool holds (SQLite: queries in flight at most). */
+  pool: number;
   account: RunAccount;
   sections: Record<string, SuiteSection>;
   started: number;
 }
 
-function buildSnapshot({ request, run, session, driver, account, sections, started }: Finished): Snapshot {
+function buildSnapshot({ request, run, session, driver, pool, account, sections, started }: Finished): Snapshot {
   const errors = runErrors(account);
   return {
     schemaVersion: SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
     status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
     durationSec: (performance.now() - started) / 1000,
-    env: describeEnvironment(session.server, { kind: driver.kind, version: driver.version }, run.timer ?? 'thread'),
+    env: describeEnvironment(
+      session.server,
+      { kind: driver.kind, version: driver.version, pool },
+      run.timer ?? 'thread',
+    ),
     config: {
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
       redis: session.display,
+      ...(session.mode === 'standalone' && session.throwawayMemory ? { redisServer: session.throwawayMemory } : {}),
+      source: driver.display,
+      ...(driver.readOnly ? { sourceQuery: run.sourceQuery, sourceIds: run.sourceIds } : {}),
       ...recordRunSettings(run),
     },
     errors,

@@ -4,8 +4,9 @@
  * out of any driver text that might echo it), and a bounded wait for servers
  * that accept the connection and then say nothing.
  */
+
+import type { DatabaseTarget } from '../config/sourceUrl.ts';
 import { SourceAuthError, SourceError, SourceUnreachableError } from '../errors.ts';
-import type { DatabaseTarget } from './sourceUrl.ts';
 
 export { withDeadline } from '../redis/connection.ts';
 

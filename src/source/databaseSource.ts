@@ -3,13 +3,13 @@
  * run's tables. SQLite is not here: it opens in process, with no server.
  */
 
+import type { DatabaseTarget } from '../config/sourceUrl.ts';
 import type { DatabaseDriverOptions } from './databaseDriver.ts';
 import { queryError } from './databaseErrors.ts';
 import type { SourceDriver } from './driver.ts';
 import { mysqlTableSession, openMysqlDriver } from './mysqlDriver.ts';
 import { openPostgresDriver, postgresTableSession } from './postgresDriver.ts';
 import { isRunTable, runTableLike } from './productRows.ts';
-import type { DatabaseTarget } from './sourceUrl.ts';
 
 /**
  * Connects (within 5 s, else SourceUnreachableError/SourceAuthError, exit 1)

@@ -28,8 +28,13 @@ export interface SourceDriver {
   read(id: number): Promise<SourceRow | undefined>;
   /** UPDATE bumping version (and stock − 1, updated_at = nowMs), returning the new row. */
   update(id: number, nowMs: number): Promise<SourceRow | undefined>;
-  /** The database's own count of statements served, for a server-side cross-check; null when unavailable. */
-  serverReads(): Promise<number | null>;
+  /**
+   * The database's own count of statements served, for a server-side
+   * cross-check; null when unavailable. The database drivers hold every
+   * pooled connection while they count, so no read runs on the server then;
+   * `whileHeld` is called at that moment, to read the client's count beside.
+   */
+  serverReads(whileHeld?: () => void): Promise<number | null>;
   /** Drops the owned table (if any) and closes the pool. Idempotent, never throws. */
   close(): Promise<{ droppedTable: string | null; error?: string }>;
 }

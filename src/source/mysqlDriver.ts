@@ -5,13 +5,13 @@
  * user's own table, read-only, in sessions the server itself keeps read-only.
  */
 import mysql, { type Pool, type PoolOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { checkSourcePool, type DatabaseTarget } from '../config/sourceUrl.ts';
 import { BenchError, UsageError } from '../errors.ts';
 import type { DatabaseDriverOptions, TableSession } from './databaseDriver.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
 import type { SourceDriver, SourceRow } from './driver.ts';
 import { PooledDriver } from './pooledDriver.ts';
 import { PRODUCT_COLUMNS, productRowBatches } from './productRows.ts';
-import { checkSourcePool, type DatabaseTarget } from './sourceUrl.ts';
 import { checkUserQueries, idsFromRows, type UserQueries } from './userQuery.ts';
 
 /** An id as mysql2 returned it from --source-ids, handed back unchanged as the parameter. */
@@ -174,13 +174,26 @@ class MysqlDriver extends PooledDriver implements SourceDriver {
     }
   }
 
-  async serverReads(): Promise<number | null> {
+  /**
+   * Com_select: every SELECT the server ran, prepared ones included (a
+   * prepared execute counts in Com_stmt_execute and in Com_select), server-
+   * wide. Read while every pooled connection is held, so no read of this run
+   * is mid-query: a read that ran has come back by the time the answer does.
+   */
+  async serverReads(whileHeld?: () => void): Promise<number | null> {
+    let conns: mysql.PoolConnection[] = [];
     try {
-      const [rows] = await this.pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Com_select'");
+      conns = await Promise.all(Array.from({ length: this.poolSize }, () => this.pool.getConnection()));
+      const [rows] = await (conns[0] as mysql.PoolConnection).query<RowDataPacket[]>(
+        "SHOW GLOBAL STATUS LIKE 'Com_select'",
+      );
+      whileHeld?.();
       const value = Number(rows[0]?.Value);
       return Number.isFinite(value) ? value : null;
     } catch {
       return null;
+    } finally {
+      for (const conn of conns) conn.release();
     }
   }
 

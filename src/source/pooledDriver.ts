@@ -4,11 +4,12 @@
  * stopped by close) and the read-only mode's key mapping. Each subclass
  * brings its pool and its SQL.
  */
+
+import type { DatabaseTarget } from '../config/sourceUrl.ts';
 import { SourceError, UsageError } from '../errors.ts';
 import { firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
 import type { SourceRow } from './driver.ts';
 import { ownedTableName } from './productRows.ts';
-import type { DatabaseTarget } from './sourceUrl.ts';
 import { type UserQueries, userSourceRow } from './userQuery.ts';
 
 export interface CloseResult {
@@ -30,7 +31,7 @@ export abstract class PooledDriver {
   constructor(
     protected readonly target: DatabaseTarget,
     runId: string,
-    private readonly poolSize: number,
+    protected readonly poolSize: number,
     protected readonly user: UserQueries | null,
     protected readonly ids: unknown[],
   ) {

@@ -5,13 +5,13 @@
  * table, read-only, in sessions started with default_transaction_read_only.
  */
 import pg from 'pg';
+import { checkSourcePool, type DatabaseTarget } from '../config/sourceUrl.ts';
 import { BenchError, UsageError } from '../errors.ts';
 import type { DatabaseDriverOptions, TableSession } from './databaseDriver.ts';
 import { CONNECT_TIMEOUT_MS, connectError, firstLine, queryError, scrub, withDeadline } from './databaseErrors.ts';
 import type { SourceDriver, SourceRow } from './driver.ts';
 import { PooledDriver } from './pooledDriver.ts';
 import { PRODUCT_COLUMNS, productRowBatches } from './productRows.ts';
-import { checkSourcePool, type DatabaseTarget } from './sourceUrl.ts';
 import { checkUserQueries, idsFromRows, type UserQueries } from './userQuery.ts';
 
 /** Rows per INSERT … SELECT FROM unnest(arrays): one array parameter per column, whatever the batch size. */
@@ -179,31 +179,30 @@ class PostgresDriver extends PooledDriver implements SourceDriver {
    * Transactions of this database (each autocommit statement is one), less
    * this driver's own statistics statements. A PostgreSQL 15 backend flushes
    * its counters at most once a second, and an idle one only ten seconds
-   * later, so each idle pooled connection is first told to flush
-   * (pg_stat_force_next_flush); it does so before it answers, so the count
-   * read next includes all their work. Call it with no reads in flight.
+   * later, so every pooled connection is taken (waiting for busy ones to
+   * finish their query) and told to flush (pg_stat_force_next_flush); each
+   * does so before it answers, so the count read next includes all their
+   * work, and none runs a read until they are released. This works with
+   * reads in flight (they wait a round trip or two), at a measured window's
+   * start as at its end.
    */
-  async serverReads(): Promise<number | null> {
+  async serverReads(whileHeld?: () => void): Promise<number | null> {
+    let clients: pg.PoolClient[] = [];
     try {
-      this.ownStatements += await this.flushStats();
-      const { rows } = await this.pool.query(
+      // Every pooled connection, waiting for busy ones to come back: none is mid-query while held.
+      clients = await Promise.all(Array.from({ length: this.poolSize }, () => this.pool.connect()));
+      await Promise.all(clients.map((client) => client.query(FLUSH_STATS)));
+      this.ownStatements += clients.length;
+      const { rows } = await (clients[0] as pg.PoolClient).query(
         'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()',
       );
+      whileHeld?.();
       // This query's own transaction is counted from the next call on.
       const value = Number(rows[0]?.n) - this.ownStatements;
       this.ownStatements++;
       return Number.isFinite(value) ? value : null;
     } catch {
       return null;
-    }
-  }
-
-  /** Has every idle pooled connection flush its pending counters; returns how many statements that took. */
-  private async flushStats(): Promise<number> {
-    const clients = await Promise.all(Array.from({ length: this.pool.idleCount }, () => this.pool.connect()));
-    try {
-      await Promise.all(clients.map((client) => client.query(FLUSH_STATS)));
-      return clients.length;
     } finally {
       for (const client of clients) client.release();
     }

@@ -51,6 +51,8 @@ export class SourceTiming {
 export class Source {
   /** Queries answered, counted here so the harness never infers source load. */
   reads = 0;
+  /** Reads whose query came back (answered or failed): those the server has seen, once they are all back. */
+  settledReads = 0;
   writes = 0;
   readonly pool: Pool;
   readonly versions: VersionLog;
@@ -85,7 +87,12 @@ export class Source {
       await sleep(delay / 2);
       const sent = performance.now();
       this.reads++;
-      const row = await this.driver.read(id);
+      let row: SourceRow | undefined;
+      try {
+        row = await this.driver.read(id);
+      } finally {
+        this.settledReads++;
+      }
       const queriedAt = performance.now();
       await sleep(delay / 2);
       if (delay > 0) recordMs(this.timing.delay, sent - started + (performance.now() - queriedAt));
@@ -121,6 +128,20 @@ export class Source {
   /** The row's current version: the stale-read check, outside the timed path. */
   currentVersion(id: number): number {
     return this.versions.current(id);
+  }
+
+  /**
+   * The database's count of statements served beside this source's count of
+   * settled reads, both taken while the driver holds every connection (so
+   * none is mid-query): the two move together unless something else queries
+   * the database. Null on SQLite. It stalls reads for a round trip or two.
+   */
+  async serverReads(): Promise<{ server: number; client: number } | null> {
+    let client = this.settledReads;
+    const server = await this.driver.serverReads(() => {
+      client = this.settledReads;
+    });
+    return server === null ? null : { server, client };
   }
 
   close(): Promise<{ droppedTable: string | null; error?: string }> {

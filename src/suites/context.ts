@@ -8,6 +8,7 @@ import type { CacheAsideOptions, CacheAsideService } from '../cache/cacheAside.t
 import type { Settings } from '../config/options.ts';
 import type { KeyDistribution, LatencySpec, TtlMs } from '../config/types.ts';
 import type { LoadWindow } from '../load/drivers.ts';
+import type { MemoryStats } from '../redis/serverStats.ts';
 import type { Source } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
 import type { LoadShape, ReadRunResult, ReadRunSettings } from './readRun.ts';
@@ -35,7 +36,7 @@ export interface Lab {
   /** One measured row, under a progress bar, stopping when the run is. */
   measureRow(
     label: string,
-    settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts'>,
+    settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts' | 'serverMemory' | 'countKeys'>,
   ): Promise<ReadRunResult>;
   /** Load worker threads of the run (`--workers`); 1 means the row runs in this thread. */
   workers: number;
@@ -48,6 +49,16 @@ export interface Lab {
   measureInWorkers(label: string, spec: WorkerRowSpec): Promise<ReadRunResult>;
   /** A bare GET on the read connection, with no timeout machinery: the floor of a hit. */
   rawGet(key: string): Promise<string | null>;
+  /** The throwaway redis-server's memory settings as started; undefined on a Redis the user named. */
+  throwaway: { maxmemoryBytes: number; maxmemoryPolicy: string; maxmemorySamples: number } | undefined;
+  /** INFO memory and stats now; null when INFO failed. */
+  memoryStats(): Promise<MemoryStats | null>;
+  /** MEMORY USAGE in bytes of up to `sample` keys under `prefix` (a SCAN sample). */
+  memoryUsage(prefix: string, sample: number): Promise<number[]>;
+  /** Removes the keys under `prefix`, which must be under the run prefix. */
+  deleteKeys(prefix: string): Promise<number>;
+  /** CONFIG SET maxmemory (0: no limit); throws unless the server is the run's throwaway one. */
+  setMaxmemory(bytes: number): Promise<void>;
 }
 
 /** A measured row as plain data, so a worker thread can build it: what rowService and the sampler take. */

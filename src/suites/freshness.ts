@@ -25,11 +25,11 @@ import { type FreshnessPrediction, predictFreshness } from '../workload/model.ts
 import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
-import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, type MemoryFields, memoryFields, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
-import { harnessNotes } from './tableKit.ts';
+import { capacityNotes, harnessNotes } from './tableKit.ts';
 
-export interface FreshnessRow {
+export interface FreshnessRow extends MemoryFields {
   invalidation: Invalidation;
   ttlMs: TtlMs;
   reads: number;
@@ -70,6 +70,7 @@ export const freshness = defineSuite<FreshnessResult>({
     durationMs: 3000,
   },
   derive: deriveWarmup,
+  writesSource: true,
   run: runFreshness,
   rowKey: (row) => `${row.invalidation} ttl=${formatTtl(row.ttlMs)}`,
   metrics: [
@@ -163,6 +164,7 @@ function figures(
   invalidation: Invalidation,
 ): Omit<FreshnessRow, 'invalidation' | 'ttlMs'> {
   return {
+    ...memoryFields(run),
     reads: run.reads,
     writes: run.writes,
     hitRatio: run.hitRatio,
@@ -204,6 +206,7 @@ function freshnessTable(section: FreshnessResult): TableData {
       (r) =>
         `${r.invalidation} at TTL ${formatTtl(r.ttlMs)}: ${fmtCount(r.racedStaleReads)} stale reads despite invalidation — a reader loaded the old row and stored it after the writer's ${r.invalidation === 'delete' ? 'delete' : 'set'} (the race leases close)`,
     );
+  notes.push(...capacityNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   notes.push(...harnessNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   if (rows.some((r) => r.staleReadRatioInterval)) {
     notes.push('a stale-read ratio built on under 30 stale reads is shown with its 95% interval (Clopper–Pearson)');

@@ -12,7 +12,7 @@ import { SourceError } from '../errors.ts';
 import { type DriverReport, type LoadWindow, type RequestHooks, runClosedLoop, runOpenLoop } from '../load/drivers.ts';
 import { HarnessProbe, type HarnessReport } from '../metrics/harness.ts';
 import { type Histogram, newLatencyHistogram, recordMs } from '../metrics/latencyHistogram.ts';
-import type { KeyspaceCounts } from '../redis/serverStats.ts';
+import type { KeyspaceCounts, MemoryStats } from '../redis/serverStats.ts';
 import { windowHitRatio } from '../redis/serverStats.ts';
 import type { Source } from '../source/source.ts';
 import type { KeySampler } from '../workload/keySampler.ts';
@@ -37,10 +37,29 @@ export interface ReadRunSettings {
   writer?: WriterSettings;
   /** Called for every measured hit, after its latency was recorded. */
   onMeasuredHit?(id: number, result: ReadResult): void;
+  /** Also count the window's source reads by the database itself (Source.serverReads): ttl-sweep does. */
+  crossCheckSource?: boolean;
   /** Redis's own hit and miss counts (INFO stats); the lab provides it. */
   serverCounts?(): Promise<KeyspaceCounts | null>;
+  /** INFO memory and stats, read at the window's start and end; the lab provides it. */
+  serverMemory?(): Promise<MemoryStats | null>;
+  /** Keys under a prefix (SCAN), for the row's resident keys; the lab provides it. */
+  countKeys?(prefix: string): Promise<number | null>;
   onProgress?(fraction: number): void;
   signal?: AbortSignal;
+}
+
+/** What memory did to a row: Redis's limit, its policy, what it evicted, what stayed. */
+export interface RowMemory {
+  /** INFO stats evicted_keys, difference over the measured window (the whole server's). */
+  evictedKeys: number;
+  /** INFO memory used_memory at the window's end. */
+  usedMemoryBytes: number;
+  /** INFO memory maxmemory; 0 means no limit. */
+  maxmemoryBytes: number;
+  maxmemoryPolicy: string;
+  /** The row's cache entries present at the window's end, counted with SCAN under its key prefix. */
+  residentKeys: number | null;
 }
 
 export interface ReadRunResult {
@@ -56,6 +75,8 @@ export interface ReadRunResult {
   serverHitRatio: number | null;
   /** Source queries during the measured window, per second (misses, uncached reads and fallbacks). */
   sourceReadsPerSec: number;
+  /** The same, counted by the database (crossCheckSource on a MySQL/MariaDB or PostgreSQL source); else null. */
+  serverSourceReadsPerSec: number | null;
   writes: number;
   driver: DriverReport;
   /** The cache layer's counts over the measured window. */
@@ -70,6 +91,8 @@ export interface ReadRunResult {
   harness: HarnessReport;
   /** The achieved rate of each load worker thread (`--workers`); absent when the row ran in this thread. */
   perWorker?: number[];
+  /** Null when INFO could not be read (or the lab does not provide it). */
+  memory: RowMemory | null;
 }
 
 export const OUTCOMES: readonly ReadOutcome[] = ['hit', 'miss', 'uncached', 'fallback'];
@@ -110,19 +133,43 @@ interface WindowStart {
   sourceReads: number;
   sourceWrites: number;
   server: KeyspaceCounts | null;
+  memory: MemoryStats | null;
+  /** The database's count of statements, and the source's settled reads at the same moment. */
+  serverSource: { server: number; client: number } | null;
+}
+
+/** The counters as the measured window opens (`measured`), or placeholders before the loop starts. */
+async function openWindow(settings: ReadRunSettings, measured: boolean): Promise<WindowStart> {
+  const { service, source } = settings;
+  const start: WindowStart = {
+    cache: { ...service.counters },
+    sourceReads: measured ? source.reads : 0,
+    sourceWrites: measured ? source.writes : 0,
+    server: null,
+    memory: null,
+    serverSource: null,
+  };
+  if (!measured) return start;
+  start.server = (await settings.serverCounts?.()) ?? null;
+  start.memory = (await settings.serverMemory?.()) ?? null;
+  if (settings.crossCheckSource) {
+    start.serverSource = await source.serverReads();
+    // The window's reads are then those the database ran after this moment, on both sides.
+    if (start.serverSource) start.sourceReads = start.serverSource.client;
+  }
+  return start;
 }
 
 export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult> {
   const { service, source, sampler } = settings;
   const row = new RowRecorder();
   const probe = new HarnessProbe(source);
-  let start: WindowStart = { cache: { ...service.counters }, sourceReads: 0, sourceWrites: 0, server: null };
+  let start = await openWindow(settings, false);
   const driver = await offerLoad(settings, {
     signal: settings.signal,
     onProgress: settings.onProgress,
     async onMeasureStart() {
-      start = { cache: { ...service.counters }, sourceReads: source.reads, sourceWrites: source.writes, server: null };
-      start.server = (await settings.serverCounts?.()) ?? null;
+      start = await openWindow(settings, true);
       probe.start();
     },
     send() {
@@ -146,7 +193,10 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     throw new SourceError(`every measured read failed (${driver.errors} errors): the source is unusable`);
   }
   const serverAfter = (await settings.serverCounts?.()) ?? null;
+  const memory = await rowMemory(settings, start.memory);
+  const sourceAfter = start.serverSource ? await source.serverReads() : null;
   const cache = countersSince(service.counters, start.cache);
+  const perSec = (count: number) => count / (driver.measuredWindowMs / 1000);
   return {
     all: row.all,
     service: row.service,
@@ -155,13 +205,31 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
     reads: row.reads,
     hitRatio: row.hitRatio,
     serverHitRatio: windowHitRatio(start.server, serverAfter),
-    sourceReadsPerSec: (source.reads - start.sourceReads) / (driver.measuredWindowMs / 1000),
+    sourceReadsPerSec: perSec(source.reads - start.sourceReads),
+    serverSourceReadsPerSec:
+      start.serverSource && sourceAfter ? perSec(sourceAfter.server - start.serverSource.server) : null,
     writes: source.writes - start.sourceWrites,
     driver,
     cache,
     loadMs: cache.refills > 0 ? cache.refillMs / cache.refills : null,
     raceMs: cache.stores > 0 ? cache.raceWindowMs / cache.stores : null,
     harness,
+    memory,
+  };
+}
+
+/** The row's memory figures at the window's end, evictions as the difference from its start. */
+async function rowMemory(settings: ReadRunSettings, before: MemoryStats | null): Promise<RowMemory | null> {
+  const after = (await settings.serverMemory?.()) ?? null;
+  if (!before || !after) return null;
+  const residentKeys = (await settings.countKeys?.(settings.service.keyPrefix)) ?? null;
+  return {
+    // A restart mid-window resets the counter: then nothing is known of the window's evictions.
+    evictedKeys: Math.max(0, after.evictedKeys - before.evictedKeys),
+    usedMemoryBytes: after.usedMemoryBytes,
+    maxmemoryBytes: after.maxmemoryBytes,
+    maxmemoryPolicy: after.maxmemoryPolicy,
+    residentKeys,
   };
 }
 

@@ -4,13 +4,14 @@
  * write its record in a file of its own and add it here: help, settings,
  * the run, compare, the tables and snapshot validation all follow.
  */
+import { capacity } from './capacity.ts';
 import { freshness } from './freshness.ts';
 import { readPath } from './readPath.ts';
 import { stampede } from './stampede.ts';
 import type { Suite } from './suite.ts';
 import { ttlSweep } from './ttlSweep.ts';
 
-export const SUITES: readonly Suite[] = [ttlSweep, readPath, freshness, stampede];
+export const SUITES: readonly Suite[] = [ttlSweep, readPath, freshness, stampede, capacity];
 
 export function suiteNamed(name: string): Suite | undefined {
   return SUITES.find((s) => s.name === name);

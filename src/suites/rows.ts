@@ -88,3 +88,31 @@ export function rowService(
 export function rowKeyPrefix(ctx: SuiteContext, suite: string, index: number): string {
   return `${ctx.lab.prefix}${suite}:${index}:`;
 }
+
+/**
+ * What Redis's memory did to a row, part of every measured row of a
+ * snapshot. `capacityBound` (Redis evicted during the window) is what marks a
+ * row whose hit ratio memory, not the TTL, limited; the other figures are
+ * INFO memory/stats (null where INFO could not be read) and the row's keys
+ * present at the window's end.
+ */
+export interface MemoryFields {
+  capacityBound: boolean;
+  evictedKeys: number | null;
+  usedMemoryBytes: number | null;
+  maxmemoryBytes: number | null;
+  maxmemoryPolicy: string | null;
+  residentKeys: number | null;
+}
+
+export function memoryFields(run: ReadRunResult): MemoryFields {
+  const m = run.memory;
+  return {
+    capacityBound: (m?.evictedKeys ?? 0) > 0,
+    evictedKeys: m?.evictedKeys ?? null,
+    usedMemoryBytes: m?.usedMemoryBytes ?? null,
+    maxmemoryBytes: m?.maxmemoryBytes ?? null,
+    maxmemoryPolicy: m?.maxmemoryPolicy ?? null,
+    residentKeys: m?.residentKeys ?? null,
+  };
+}

@@ -23,16 +23,16 @@ import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictLoadsPerExpiryOver } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import { deriveWarmup, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, type MemoryFields, memoryFields, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
-import { harnessNotes } from './tableKit.ts';
+import { capacityNotes, harnessNotes } from './tableKit.ts';
 
 /** The window is lengthened to see this many expiries: below it a ratio is a small sample. */
 const MIN_EVENTS = SMALL_SAMPLE_EVENTS;
 /** ... but never past this many times the asked duration. */
 const MAX_STRETCH = 10;
 
-export interface StampedeRow {
+export interface StampedeRow extends MemoryFields {
   strategy: string;
   ttlMs: TtlMs;
   hotKeys: number;
@@ -137,6 +137,7 @@ async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, stra
   const { loads, expiries, lockWaits } = run.cache;
   const rateUsed = rate ?? run.driver.achievedRate;
   return {
+    ...memoryFields(run),
     strategy: formatStrategy(strategy),
     ttlMs,
     hotKeys,
@@ -187,6 +188,7 @@ function stampedeTable(section: StampedeResult): TableData {
     if (r.expiries < MIN_EVENTS)
       notes.push(`${at}: only ${r.expiries} expiries — a small sample, read its ratio with care`);
   }
+  notes.push(...capacityNotes(rows, (i) => `${rows[i]?.strategy} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   notes.push(...harnessNotes(rows, (i) => `${rows[i]?.strategy} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   return {
     title:

@@ -40,10 +40,16 @@ export interface Suite<R extends { rows: readonly object[] } = { rows: readonly 
   summary: string;
   /** The per-suite options it honours (a flag for any other gets a note). */
   uses: readonly SuiteOptionKey[];
+  /** Left out of a run that names no suites (its rows are long, or it needs its own server). */
+  onlyWhenNamed?: boolean;
+  /** Why it runs only on the throwaway redis-server; a run given a user's Redis then refuses it (exit 2). */
+  throwawayOnly?: string;
   /** Its defaults where they differ from the options' own. */
   defaults: Partial<Settings>;
   /** Defaults that depend on other settings, e.g. a warm-up as long as the longest TTL. */
   derive?(settings: Settings): Partial<Settings>;
+  /** It updates source rows: refused on the user's own table (--source-query is read-only). */
+  writesSource?: boolean;
   run(ctx: SuiteContext): Promise<R>;
   /** What identifies a row across two snapshots (compare aligns rows by it, never by position). */
   rowKey(row: R['rows'][number]): string;

@@ -16,3 +16,18 @@ export function harnessNotes(rows: readonly { harness?: HarnessReport }[], label
       : [`${label(i)}: ${row.harness?.bottleneck}; its latency columns measure the harness, not Redis`],
   );
 }
+
+/** The line the issue asked for, one per row that evicted: memory, not the TTL, limited its hit ratio. */
+export function capacityNotes(
+  rows: readonly { evictedKeys?: number | null; residentKeys?: number | null }[],
+  label: (index: number) => string,
+): string[] {
+  return rows.flatMap((row, i) => {
+    const evicted = row.evictedKeys ?? 0;
+    if (evicted <= 0) return [];
+    const resident = row.residentKeys == null ? '' : ` (${row.residentKeys.toLocaleString('en-US')} keys resident)`;
+    return [
+      `${label(i)}: capacity-bound: ${evicted.toLocaleString('en-US')} evictions; hit ratio limited by memory, not TTL${resident}`,
+    ];
+  });
+}

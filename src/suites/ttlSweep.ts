@@ -12,15 +12,27 @@ import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/forma
 import type { HarnessReport } from '../metrics/harness.ts';
 import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler, type KeySampler } from '../workload/keySampler.ts';
-import { type Filling, predictFilling, predictHitRatio, predictSourceReadsPerSec } from '../workload/model.ts';
+import { type Filling, predictFilling } from '../workload/model.ts';
 import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import type { LoadShape, ReadRunResult } from './readRun.ts';
-import { deriveWarmup, loadReport, ROW_OPTIONS, rowDurationMs, rowKeyPrefix, rowService } from './rows.ts';
+import { type PredictionBasis, predictionNotes, predictRow } from './rowPrediction.ts';
+import {
+  deriveWarmup,
+  loadReport,
+  type MemoryFields,
+  memoryFields,
+  ROW_OPTIONS,
+  rowDurationMs,
+  rowKeyPrefix,
+  rowService,
+} from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
-import { harnessNotes, ttlCell } from './tableKit.ts';
+import { capacityNotes, harnessNotes, ttlCell } from './tableKit.ts';
 
-export interface TtlSweepRow {
+export type { PredictionBasis };
+
+export interface TtlSweepRow extends MemoryFields {
   ttlMs: TtlMs;
   /** The TTL in the scenario's production units (ttlMs × speedup). */
   productionTtlMs: TtlMs;
@@ -29,6 +41,7 @@ export interface TtlSweepRow {
   counts: Record<ReadOutcome, number>;
   hitRatio: number | null;
   predictedHitRatio: number | null;
+  predictionBasis: PredictionBasis;
   serverHitRatio: number | null;
   /** Latency from the intended send time (what a user sees). */
   p50Ms: number;
@@ -40,7 +53,9 @@ export interface TtlSweepRow {
   service: { p50Ms: number; p99Ms: number };
   readsPerSec: number;
   sourceReadsPerSec: number;
-  predictedSourceReadsPerSec: number;
+  /** The same window's source reads counted by the database itself (MySQL/MariaDB, PostgreSQL); null on SQLite. */
+  serverSourceReadsPerSec: number | null;
+  predictedSourceReadsPerSec: number | null;
   /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
   loadMs: number | null;
   load: ReturnType<typeof loadReport>;
@@ -106,16 +121,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
   const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), rng.fork('keys'));
   const window = { warmupMs, durationMs };
   const run = await measureSweepRow(ctx, { index, ttlMs, rng, sampler, load, window });
-  // Predictions assume Poisson arrivals at the offered rate; in closed loop the achieved rate stands in.
-  const model = {
-    probabilities: sampler.probabilities,
-    rate: 'rate' in load ? load.rate : run.driver.achievedRate,
-    ttlMs,
-    sliding: settings.slidingTtl,
-    windowMs: { warmupMs, durationMs },
-    // Δ as this row measured it: reads that land during a load miss too.
-    loadMs: run.loadMs ?? undefined,
-  };
+  const memory = memoryFields(run);
+  const predicted = predictRow(run, memory, { sampler, rng: rng.fork('prediction'), ttlMs, settings: ctx.settings });
   const latency = summarize(run.all);
   const service99 = summarize(run.service);
   return {
@@ -124,7 +131,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     reads: run.reads,
     counts: { ...run.counts },
     hitRatio: ttlMs === 0 ? null : run.hitRatio,
-    predictedHitRatio: ttlMs === 0 ? null : predictHitRatio(model),
+    predictedHitRatio: ttlMs === 0 ? null : predicted.hitRatio,
+    predictionBasis: predicted.basis,
     serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
     p50Ms: latency.p50Ms,
     p95Ms: latency.p95Ms,
@@ -134,14 +142,24 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
     service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
     readsPerSec: run.driver.achievedRate,
     sourceReadsPerSec: run.sourceReadsPerSec,
-    predictedSourceReadsPerSec: predictSourceReadsPerSec(model),
+    serverSourceReadsPerSec: run.serverSourceReadsPerSec,
+    predictedSourceReadsPerSec: predicted.sourceReadsPerSec,
     loadMs: run.loadMs,
     load: loadReport(run),
     redisErrors: run.cache.redisErrors,
     harness: run.harness,
     histogram: encodeHistogram(run.all),
     serviceHistogram: encodeHistogram(run.service),
-    filling: ttlMs === null ? predictFilling(sampler.probabilities, model.rate, warmupMs + durationMs) : null,
+    // Memory, not time, bounds a capacity-bound cache: LRU has a steady state, the filling does not apply.
+    filling:
+      ttlMs === null && !memory.capacityBound
+        ? predictFilling(
+            sampler.probabilities,
+            'rate' in load ? load.rate : run.driver.achievedRate,
+            warmupMs + durationMs,
+          )
+        : null,
+    ...memory,
   };
 }
 
@@ -155,7 +173,7 @@ function measureSweepRow(
   const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
   if (ctx.lab.workers <= 1) {
     const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
-    return ctx.lab.measureRow(label, { service, source, sampler, load, window, rng });
+    return ctx.lab.measureRow(label, { service, source, sampler, load, window, rng, crossCheckSource: true });
   }
   return ctx.lab.measureInWorkers(label, {
     suite: 'ttl-sweep',
@@ -175,6 +193,16 @@ function measureSweepRow(
 
 /** Client and Redis hit ratios further apart than this get a note. */
 const SERVER_DISAGREEMENT = 0.01;
+/** Source reads counted by the client and by the database further apart than this (relative) are flagged. */
+const SOURCE_DISAGREEMENT = 0.02;
+
+/** Whether the database's count of a row's source reads is more than 2% from the client's. */
+export function sourceCountsDisagree(row: Pick<TtlSweepRow, 'sourceReadsPerSec' | 'serverSourceReadsPerSec'>): boolean {
+  const server = row.serverSourceReadsPerSec;
+  if (server === null || server === undefined) return false;
+  const client = row.sourceReadsPerSec;
+  return Math.abs(server - client) > SOURCE_DISAGREEMENT * Math.max(client, server);
+}
 
 function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
   const notes: string[] = [];
@@ -194,10 +222,16 @@ function sweepNotes(rows: readonly TtlSweepRow[]): string[] {
         `${at}: achieved ${fmtRate(r.load.achievedRate)} reads/s of ${fmtRate(r.load.targetRate)} offered (Poisson, so a short window varies by ±${fmtPct(1 / Math.sqrt(Math.max(1, r.reads)), 1)})`,
       );
     }
+    if (sourceCountsDisagree(r)) {
+      notes.push(
+        `${at}: the source's own count (${fmtRate(r.serverSourceReadsPerSec)} reads/s) is more than 2% from the client's (${fmtRate(r.sourceReadsPerSec)}) — other clients of this database?`,
+      );
+    }
     if (r.redisErrors > 0)
       notes.push(`${at}: ${fmtCount(r.redisErrors)} Redis errors, those reads were served by the source`);
   }
-  return [...notes, ...harnessNotes(rows, (i) => `TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`)];
+  const label = (i: number) => `TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`;
+  return [...notes, ...capacityNotes(rows, label), ...predictionNotes(rows, label), ...harnessNotes(rows, label)];
 }
 
 /** The no-expiry row is not at a steady state: say where it stood and where it is going (older snapshots lack it). */
@@ -215,6 +249,13 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
   const { speedup } = view;
   const prod = speedup !== 1;
   const notes = [...sweepNotes(section.rows), ...fillingNotes(section.rows)];
+  // Only a database counts its own reads: SQLite runs show no column for it.
+  const server = section.rows.some((r) => r.serverSourceReadsPerSec != null);
+  if (server) {
+    notes.push(
+      "server reads/s: the window's source reads counted by the database itself (MariaDB/MySQL Com_select, PostgreSQL pg_stat_database transactions); ! = more than 2% from the client's count",
+    );
+  }
   if (prod) {
     notes.push(
       `run ${speedup}× faster than the scenario's production units: rates × ${speedup}, TTLs ÷ ${speedup}; hit ratios are the same in both, (prod) columns convert back`,
@@ -235,6 +276,7 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
       'service p99 ms',
       'reads/s',
       'source reads/s',
+      ...(server ? ['server reads/s'] : []),
       'predicted',
       ...(prod ? ['source reads/s (prod)'] : []),
       'late sends',
@@ -252,10 +294,17 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
       fmtMs(r.service?.p99Ms ?? null),
       fmtRate(r.readsPerSec),
       fmtRate(r.sourceReadsPerSec),
+      ...(server ? [serverCell(r)] : []),
       fmtRate(r.predictedSourceReadsPerSec),
       ...(prod ? [fmtRate(r.sourceReadsPerSec / speedup)] : []),
       r.load.mode === 'closed' ? NA : fmtCount(r.load.lateSends),
     ]),
     notes,
   };
+}
+
+function serverCell(r: TtlSweepRow): string {
+  const value = r.serverSourceReadsPerSec ?? null;
+  if (value === null) return NA;
+  return `${fmtRate(value)}${sourceCountsDisagree(r) ? ' !' : ''}`;
 }

@@ -282,6 +282,22 @@ describe('measured vs predicted', () => {
     expect(forever?.maxStaleAgeMs.from).toContain('the window saw 9 ms');
   });
 
+  it('weighs no expiry at its measured row when memory bounded it, not at the unbounded steady state', () => {
+    const pick = (bound: boolean) =>
+      candidates(
+        input(
+          {},
+          {
+            sweepRows: [...SWEEP, { ...sweep(null, 0.6, 800, 1.8), capacityBound: bound } as TtlSweepRow],
+            model: model(100),
+          },
+        ),
+      ).find((c) => c.ttlMs === null && c.invalidation === 'write-through');
+    expect(pick(true)?.hitRatio).toMatchObject({ value: 0.6, mark: 'measured' });
+    expect(pick(true)?.hitRatio.from).toContain('capacity-bound');
+    expect(pick(false)?.hitRatio.mark).toBe('predicted');
+  });
+
   it('carries the marks into the recommendation’s basis', () => {
     const a = computeAnswer(input({}, { sweepRows: rows, model: model(100) }));
     if (!a.recommended) throw new Error(a.reason);

@@ -72,7 +72,7 @@ describe('unused flags', () => {
 describe('--help', () => {
   it("prints each suite's real default where they differ", () => {
     const rate = OPTION_BY_KEY.get('rate');
-    expect(rate && defaultText(rate, SUITES)).toBe('ttl-sweep, freshness 2000; stampede 4000');
+    expect(rate && defaultText(rate, SUITES)).toBe('ttl-sweep, freshness, capacity 2000; stampede 4000');
     const keys = OPTION_BY_KEY.get('keys');
     expect(keys && defaultText(keys, SUITES)).toBe('10000');
   });

@@ -10,10 +10,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll } from 'vitest';
+import { type DatabaseTarget, parseSourceUrl } from '../../src/config/sourceUrl.ts';
 import type { DatabaseDriverOptions } from '../../src/source/databaseDriver.ts';
 import { openDatabaseSource } from '../../src/source/databaseSource.ts';
 import type { SourceDriver, SourceRow } from '../../src/source/driver.ts';
-import { type DatabaseTarget, parseSourceUrl } from '../../src/source/sourceUrl.ts';
 import { SqliteDriver } from '../../src/source/sqliteDriver.ts';
 
 export const MARIADB_URL = 'mysql://root@127.0.0.1:3306/test';

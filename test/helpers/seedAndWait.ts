@@ -4,8 +4,9 @@
  * exits by itself after two minutes should the test never kill it.
  * Usage: node --import tsx test/helpers/seedAndWait.ts URL RUN_ID
  */
+
+import { parseSourceUrl } from '../../src/config/sourceUrl.ts';
 import { openDatabaseSource } from '../../src/source/databaseSource.ts';
-import { parseSourceUrl } from '../../src/source/sourceUrl.ts';
 
 const [url = '', runId = ''] = process.argv.slice(2);
 const target = parseSourceUrl(url, '--source');

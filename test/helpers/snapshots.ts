@@ -24,6 +24,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     },
     hitRatio,
     predictedHitRatio: hitRatio,
+    predictionBasis: 'ttl',
     serverHitRatio: hitRatio,
     p50Ms: 0.2,
     p95Ms: 0.5,
@@ -33,6 +34,7 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     service: { p50Ms: 0.2, p99Ms: 0.9 },
     readsPerSec: 1000,
     sourceReadsPerSec: 100,
+    serverSourceReadsPerSec: null,
     predictedSourceReadsPerSec: 100,
     loadMs: 1.2,
     load: {
@@ -49,6 +51,12 @@ export function buildSnapshot(edit: (s: Snapshot) => void = () => {}): Snapshot 
     harness,
     histogram: 'HISTFAKE',
     serviceHistogram: 'HISTFAKE',
+    capacityBound: false,
+    evictedKeys: 0,
+    usedMemoryBytes: 1_000_000,
+    maxmemoryBytes: 0,
+    maxmemoryPolicy: 'noeviction',
+    residentKeys: 1000,
   });
   const snapshot: Snapshot = {
     schemaVersion: 2,

@@ -139,6 +139,20 @@ describe('compareSnapshots', () => {
     expect(renderComparison(c)).toMatch(/^setting config --seed: 1 → 2 \(does not change the workload\)\n/);
   });
 
+  it('notes runs against different sources, not a change of pool', () => {
+    const mariadb = buildSnapshot((s) => {
+      s.env.source = { kind: 'mysql', version: '10.11.19-MariaDB', pool: 10 };
+    });
+    const c = compareSnapshots(buildSnapshot(), mariadb, { thresholdPct: 5 });
+    expect(c.notes).toEqual([
+      'the runs had different sources (OLD SQLite 3.45.0, NEW MariaDB 10.11.19, pool 10): source costs differ by design',
+    ]);
+    const pool3 = buildSnapshot((s) => {
+      s.env.source = { kind: 'mysql', version: '10.11.19-MariaDB', pool: 3 };
+    });
+    expect(compareSnapshots(mariadb, pool3, { thresholdPct: 5 }).notes).toEqual([]);
+  });
+
   it('still reads a schemaVersion 1 snapshot, and says its settings cannot be compared', () => {
     const v1 = buildSnapshot((s) => {
       (s as { schemaVersion: number }).schemaVersion = 1;

@@ -14,7 +14,7 @@ describe('renderMarkdown', () => {
     const header = markdown.split('\n## ')[0] as string;
     expect(header).toContain('# cache-aside-bench: default');
     expect(header).toContain('2026-11-25T19:06:41.123Z');
-    expect(header).toContain('Node v20.0.0, Redis 7.2.0 (standalone), source sqlite 3.45.0, timer thread');
+    expect(header).toContain('Node v20.0.0, Redis 7.2.0 (standalone), source SQLite 3.45.0, timer thread');
     expect(header).toContain('CPU: test cpu × 2');
     expect(header).toContain('git commit: abc123def456');
   });

@@ -65,7 +65,8 @@ describe('the suite registry', () => {
   });
 
   it('drives the tables, compare and snapshot validation', () => {
-    expect(snapshotTables(withEcho(1)).map((t) => t.title)).toContain('echo table');
+    // Every table's title ends naming the source (snapshotTables adds it).
+    expect(snapshotTables(withEcho(1)).map((t) => t.title)).toContain('echo table — source: SQLite 3.45.0');
     const c = compareSnapshots(withEcho(1), withEcho(2), { thresholdPct: 5 });
     expect(c.rows.find((r) => r.suite === 'echo')).toMatchObject({ rowKey: 'a', metric: 'score', old: 1, new: 2 });
     expect(() => validateSnapshot(withEcho('high'))).toThrow();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.ts';
 import {
   checkSourcePool,
   parseSourceUrl,
   redactSourceUrl,
   resolveSourceTarget,
   type SourceTarget,
-} from '../../src/source/sourceUrl.ts';
+} from '../../src/config/sourceUrl.ts';
+import { UsageError } from '../../src/errors.ts';
 
 const SECRET = 'p@ss w/rd#1';
 
