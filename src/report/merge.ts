@@ -176,16 +176,7 @@ function mergeSweepRow(parts: TtlSweepRow[]): TtlSweepRow {
     capacityBound: parts.some((r) => r.capacityBound),
     residentKeys: sumOrNull(parts.map((r) => r.residentKeys)),
     loadMs,
-    load: {
-      ...row.load,
-      targetRate: row.load.targetRate === null ? null : sum((r) => r.load.targetRate ?? 0),
-      achievedRate: sum((r) => r.load.achievedRate),
-      lateSends: sum((r) => r.load.lateSends),
-      veryLateSends: sum((r) => r.load.veryLateSends),
-      errors: sum((r) => r.load.errors),
-      workers: sum((r) => r.load.workers ?? 1),
-      perWorkerRates: parts.flatMap((r) => r.load.perWorkerRates ?? [r.load.achievedRate]),
-    },
+    load: mergeLoads(parts),
     redisErrors: sum((r) => r.redisErrors),
     harness: mergeHarnessReports(
       parts.map((r) => r.harness),
@@ -193,6 +184,21 @@ function mergeSweepRow(parts: TtlSweepRow[]): TtlSweepRow {
     ),
     histogram: encodeHistogram(all),
     serviceHistogram: encodeHistogram(service),
+  };
+}
+
+function mergeLoads(parts: readonly TtlSweepRow[]): TtlSweepRow['load'] {
+  const row = parts[0] as TtlSweepRow;
+  const sum = (pick: (r: TtlSweepRow) => number) => parts.reduce((total, r) => total + pick(r), 0);
+  return {
+    ...row.load,
+    targetRate: row.load.targetRate === null ? null : sum((r) => r.load.targetRate ?? 0),
+    achievedRate: sum((r) => r.load.achievedRate),
+    lateSends: sum((r) => r.load.lateSends),
+    veryLateSends: sum((r) => r.load.veryLateSends),
+    errors: sum((r) => r.load.errors),
+    workers: sum((r) => r.load.workers ?? 1),
+    perWorkerRates: parts.flatMap((r) => r.load.perWorkerRates ?? [r.load.achievedRate]),
   };
 }
 

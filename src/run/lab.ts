@@ -102,7 +102,15 @@ export function createLab(
     rawGet(key: string) {
       return session.store.rawGet(key);
     },
-    // Memory figures are read on a single server only; a cluster's rows carry them as null.
+    ...memoryCapabilities(session),
+  };
+}
+
+/** What the capacity suite asks of Redis's memory: a single server's; on a cluster the figures are null. */
+function memoryCapabilities(
+  session: BenchRedis,
+): Pick<Lab, 'throwaway' | 'memoryStats' | 'memoryUsage' | 'deleteKeys' | 'setMaxmemory'> {
+  return {
     throwaway: session.mode === 'standalone' ? session.throwawayMemory : undefined,
     memoryStats: () => (session.mode === 'standalone' ? session.memoryStats() : Promise.resolve(null)),
     memoryUsage: (prefix, sample) =>

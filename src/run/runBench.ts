@@ -14,7 +14,6 @@ import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
 import { stopTimer } from '../load/preciseTimer.ts';
 import type { BenchRedis } from '../redis/openSession.ts';
-import { storeTarget } from '../redis/storeTarget.ts';
 import { ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
@@ -33,7 +32,8 @@ import type { Suite } from '../suites/suite.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
-import { LoadWorkers } from './loadWorkers.ts';
+import type { LoadWorkers } from './loadWorkers.ts';
+import { describeRedis, loadWorkers, stoppedNote, workerNotes } from './runScale.ts';
 import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
 import { connect, describeMemory } from './throwawayRedis.ts';
 
@@ -79,7 +79,8 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
     driver = await openSource(sourcePlan, runIdOf(session.prefix), poolSize(plan));
     await prepareSource(driver, plan, run, { request, io, say });
     const progress = createProgress(request.quiet);
-    workers = loadWorkers(run, session, driver, plan, io.err);
+    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
+    workers = loadWorkers(run, session, driver, rows, io.err);
     const lab = createLab(session, driver, account, { signal: io.signal, progress, workers });
     const sections = await runSuites(plan, { lab, progress, say }, run, io);
     const pool = poolSize(plan);
@@ -142,57 +143,6 @@ async function cleanUp(
     const table = dropped?.droppedTable ? `, dropped table ${dropped.droppedTable}` : '';
     say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${table}${stoppedNote(session)}`);
   }
-}
-
-/** `--workers N` above 1: the threads, started when a row first needs them. */
-function loadWorkers(
-  run: Settings,
-  session: BenchRedis,
-  driver: SourceDriver,
-  plan: Plan,
-  err: (line: string) => void,
-): LoadWorkers | undefined {
-  const count = run.workers ?? 1;
-  if (count <= 1) return undefined;
-  // Each worker seeds its own in-memory copy of the rows: only the in-memory SQLite source can be copied so.
-  if (driver.kind !== 'sqlite' || driver.readOnly || driver.display !== 'sqlite (in memory)') {
-    err(
-      `note: --workers ${count} needs the in-memory SQLite source (each worker seeds its own copy); with ${driver.display} every row runs in this thread`,
-    );
-    return undefined;
-  }
-  const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
-  return new LoadWorkers(count, (worker) => ({
-    worker,
-    redis: storeTarget(session),
-    redisOptions: { commandTimeoutMs: run.redisTimeoutMs },
-    seed: run.seed ?? 1,
-    rows,
-    timer: run.timer ?? 'thread',
-  }));
-}
-
-/** What `--workers` does not reach, said rather than silently ignored. */
-function workerNotes(run: Settings, suites: readonly string[]): string[] {
-  const workers = run.workers ?? 1;
-  const inThread = suites.filter((name) => !WORKER_SUITES.includes(name));
-  if (workers <= 1 || inThread.length === 0) return [];
-  return [
-    `note: --workers ${workers} applies to ${WORKER_SUITES.join(', ')} rows; ${inThread.join(', ')} run in this thread`,
-  ];
-}
-
-/** Suites whose rows --workers spreads over threads. */
-const WORKER_SUITES = ['ttl-sweep'];
-
-function describeRedis(session: BenchRedis): string {
-  const version = `Redis ${session.server.version}`;
-  return session.mode === 'cluster' ? `${version}, cluster of ${session.server.masters.length} masters` : version;
-}
-
-function stoppedNote(session: BenchRedis): string {
-  if (!session.throwaway) return session.mode === 'cluster' ? ` on every master` : '';
-  return session.mode === 'cluster' ? ', stopped the throwaway cluster' : ', stopped the throwaway redis-server';
 }
 
 interface Finished {

@@ -7,27 +7,16 @@ import { z } from 'zod';
 import type { ReadOutcome } from '../cache/cacheAside.ts';
 import { formatTtl } from '../config/duration.ts';
 import type { TtlMs } from '../config/types.ts';
-import type { LoadWindow } from '../load/drivers.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/format.ts';
 import type { HarnessReport } from '../metrics/harness.ts';
 import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
-import { createKeySampler, type KeySampler } from '../workload/keySampler.ts';
+import { createKeySampler } from '../workload/keySampler.ts';
 import { type Filling, predictFilling } from '../workload/model.ts';
-import type { Rng } from '../workload/rng.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
-import type { LoadShape, ReadRunResult } from './readRun.ts';
 import { type PredictionBasis, predictionNotes, predictRow } from './rowPrediction.ts';
-import {
-  deriveWarmup,
-  loadReport,
-  type MemoryFields,
-  memoryFields,
-  ROW_OPTIONS,
-  rowDurationMs,
-  rowKeyPrefix,
-  rowService,
-} from './rows.ts';
+import { deriveWarmup, loadReport, type MemoryFields, memoryFields, ROW_OPTIONS, rowDurationMs } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
+import { measureSweepRow } from './sweepRow.ts';
 import { capacityNotes, harnessNotes, ttlCell } from './tableKit.ts';
 
 export type { PredictionBasis };
@@ -161,34 +150,6 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
         : null,
     ...memory,
   };
-}
-
-/** The row in this thread, or offered from the run's load worker threads (`--workers`). */
-function measureSweepRow(
-  ctx: SuiteContext,
-  row: { index: number; ttlMs: TtlMs; rng: Rng; sampler: KeySampler; load: LoadShape; window: LoadWindow },
-): Promise<ReadRunResult> {
-  const { settings } = ctx;
-  const { index, ttlMs, rng, sampler, load, window } = row;
-  const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
-  if (ctx.lab.workers <= 1) {
-    const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
-    return ctx.lab.measureRow(label, { service, source, sampler, load, window, rng, crossCheckSource: true });
-  }
-  return ctx.lab.measureInWorkers(label, {
-    suite: 'ttl-sweep',
-    index,
-    keyPrefix: rowKeyPrefix(ctx, 'ttl-sweep', index),
-    ttlMs,
-    slidingTtl: settings.slidingTtl,
-    ttlJitterPct: settings.ttlJitterPct,
-    dist: required(settings, 'dist'),
-    keys: required(settings, 'keys'),
-    load,
-    window,
-    sourceLatency: settings.sourceLatency ?? { kind: 'fixed', ms: 0 },
-    sourcePool: settings.sourcePool ?? 10,
-  });
 }
 
 /** Client and Redis hit ratios further apart than this get a note. */
