@@ -106,11 +106,13 @@ async function main(): Promise<number> {
     const ctx: SuiteContext = {
       settings: options,
       production: options,
+      speedup: 1,
       lab,
       rng,
       progress: silentProgress,
       signal: controller.signal,
       results: {},
+      trace: () => undefined,
       log: () => {},
     };
     const endAt = started + minutes * 60_000;

@@ -40,12 +40,22 @@ export function resolveSettings(
     }
   }
   const settings = merged as Settings;
-  // Derived defaults never override a value that was pinned or given.
+  // Derived defaults never override a value that was pinned or given; one derived as
+  // undefined (present, no value) drops a suite default that does not apply (a trace's duration is its own).
   const fixed = new Set([...Object.keys(request.pinned[suite.name] ?? {}), ...Object.keys(request.given)]);
-  const derive = (more: Partial<Settings>) =>
-    Object.fromEntries(Object.entries(more).filter(([k, v]) => v !== undefined && !fixed.has(k)));
-  const own = { ...settings, ...derive(suite.derive?.(settings) ?? {}) } as Settings;
-  return { ...own, ...derive(runDerive?.(own) ?? {}) };
+  // A suite's derived value of undefined (present, no value) drops a default that does not
+  // apply there (with a trace, its synthetic workload); the run's derive only sets values.
+  const apply = (base: Settings, more: Partial<Settings>, drops: boolean): Settings => {
+    const out: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(more)) {
+      if (fixed.has(key) || (value === undefined && !drops)) continue;
+      if (value === undefined) delete out[key];
+      else out[key] = value;
+    }
+    return out as Settings;
+  };
+  const own = apply(settings, suite.derive?.(settings) ?? {}, true);
+  return apply(own, runDerive?.(own) ?? {}, false);
 }
 
 /** The run's own settings: option defaults < what a `--rerun` pinned for the run < what the user gave. */

@@ -6,19 +6,25 @@
 import { formatDuration, formatTtlList, MAX_RUN_MS, parseDuration, parseTtlList } from './duration.ts';
 import { type CacheSize, formatCacheSize, parseCacheSizes } from './memory.ts';
 import { option } from './option.ts';
+import type { TraceFormat, TraceTiming } from './types.ts';
 import {
   formatDistribution,
   formatLatency,
   formatPercent,
   formatStrategy,
+  formatTraceWindow,
   parseDistribution,
   parseInteger,
   parseInvalidations,
   parseLatency,
+  parsePath,
   parsePercent,
   parseRate,
   parseStampede,
   parseSwitch,
+  parseTraceFormat,
+  parseTraceTiming,
+  parseTraceWindow,
 } from './values.ts';
 
 const suite = { scope: 'suite', workload: true } as const;
@@ -115,7 +121,7 @@ export const SUITE_OPTIONS = [
     key: 'durationMs',
     flag: 'duration',
     default: undefined as number | undefined,
-    help: 'measured time per row (rounded up to whole TTLs)',
+    help: 'measured time per row (rounded up to whole TTLs); with --trace, the whole trace unless shorter',
     example: '5s',
   }),
   option({
@@ -126,7 +132,7 @@ export const SUITE_OPTIONS = [
     default: undefined as number | undefined,
     help: 'unmeasured warm-up per row',
     defaultText:
-      "the suite's longest finite TTL, at least 500ms, the same for every row (capacity: at least the time to read the key space twice, up to 60s, so the cache fills)",
+      "the suite's longest finite TTL, at least 500ms, the same for every row (capacity: at least the time to read the key space twice, up to 60s, so the cache fills; 0 with --trace)",
     example: '2s',
   }),
   option({
@@ -204,6 +210,66 @@ export const SUITE_OPTIONS = [
     default: 0,
     help: 'spread each TTL by up to +/-PCT',
     example: '10%',
+  }),
+  option({
+    ...suite,
+    key: 'trace',
+    flag: 'trace',
+    type: 'string',
+    metavar: 'FILE',
+    parse: parsePath('a trace file such as bench/traces/sample.csv.gz (plain or .gz)'),
+    format: (file: string) => file,
+    default: undefined as string | undefined,
+    help: 'replay this access log (csv, twitter or cachebench layout; plain or .gz) instead of synthetic reads',
+    example: 'bench/traces/sample.csv.gz',
+  }),
+  option({
+    ...suite,
+    key: 'traceFormat',
+    flag: 'trace-format',
+    type: 'string',
+    metavar: 'FORMAT',
+    parse: parseTraceFormat,
+    format: (format: TraceFormat) => format,
+    default: undefined,
+    help: "the trace's layout: csv, twitter, cachebench",
+    defaultText: 'sniffed from the first line, and said',
+    example: 'twitter',
+  }),
+  option({
+    ...suite,
+    key: 'traceTiming',
+    flag: 'trace-timing',
+    type: 'string',
+    metavar: 'MODE',
+    parse: parseTraceTiming,
+    format: (timing: TraceTiming) => timing,
+    // No default value: a run without a trace records nothing for it (compare sees no new setting).
+    default: undefined as TraceTiming | undefined,
+    defaultText: 'trace',
+    help: "trace: the trace's timestamps (÷ --speedup); rate: its order, Poisson at --rate",
+    example: 'rate',
+  }),
+  option({
+    ...suite,
+    key: 'traceWindow',
+    flag: 'trace-window',
+    type: 'string',
+    metavar: 'START:END',
+    parse: parseTraceWindow,
+    format: formatTraceWindow,
+    default: undefined,
+    help: 'replay only this part of the trace, seconds from its first request',
+    example: '60:120',
+  }),
+  option({
+    ...suite,
+    ...count(1, 1_000_000_000),
+    key: 'traceLimit',
+    flag: 'trace-limit',
+    default: undefined as number | undefined,
+    help: 'replay at most N requests of the trace (after --trace-window)',
+    example: '100000',
   }),
   option({
     ...suite,

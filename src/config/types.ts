@@ -29,3 +29,17 @@ export type StampedeStrategy =
 /** How sleeps end on time: a timer thread (default, light) or a spinning event loop (punctual, a whole core). */
 export type TimerMode = 'thread' | 'spin';
 export const TIMER_MODES: readonly TimerMode[] = ['thread', 'spin'];
+
+/** The trace layouts `--trace-format` names (src/workload/trace/formats.ts reads them). */
+export type TraceFormat = 'csv' | 'twitter' | 'cachebench';
+export const TRACE_FORMATS: readonly TraceFormat[] = ['csv', 'twitter', 'cachebench'];
+
+/** `trace`: the trace's own timestamps (÷ --speedup); `rate`: its order, Poisson at --rate. */
+export type TraceTiming = 'trace' | 'rate';
+export const TRACE_TIMINGS: readonly TraceTiming[] = ['trace', 'rate'];
+
+/** Seconds from the trace's first request: [startSec, endSec). */
+export interface TraceWindow {
+  startSec: number;
+  endSec: number;
+}

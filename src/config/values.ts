@@ -7,8 +7,16 @@
  */
 import { DECIMAL, formatDuration, readDuration } from './duration.ts';
 import { fail } from './messages.ts';
-import type { Invalidation, KeyDistribution, LatencySpec, StampedeStrategy } from './types.ts';
-import { INVALIDATIONS } from './types.ts';
+import type {
+  Invalidation,
+  KeyDistribution,
+  LatencySpec,
+  StampedeStrategy,
+  TraceFormat,
+  TraceTiming,
+  TraceWindow,
+} from './types.ts';
+import { INVALIDATIONS, TRACE_FORMATS, TRACE_TIMINGS } from './types.ts';
 
 export const MAX_SOURCE_LATENCY_MS = 10_000;
 
@@ -166,4 +174,34 @@ export function formatStrategy(strategy: StampedeStrategy): string {
 /** A file path or directory: anything but empty. */
 export function parsePath(expected: string): (label: string, raw: string) => string {
   return (label, raw) => (raw.trim() === '' ? fail(label, raw, expected) : raw);
+}
+
+/** One of a fixed set of words, e.g. `--trace-format csv`. */
+export function parseWord<T extends string>(words: readonly T[]): (label: string, raw: string) => T {
+  return (label, raw) => words.find((w) => w === raw.trim()) ?? fail(label, raw, `one of ${words.join(', ')}`);
+}
+
+export const parseTraceFormat: (label: string, raw: string) => TraceFormat = parseWord(TRACE_FORMATS);
+export const parseTraceTiming: (label: string, raw: string) => TraceTiming = parseWord(TRACE_TIMINGS);
+
+/** A point in a trace: bare seconds (`90`, `1.5`) or a duration (`90s`, `10m`). */
+function readSeconds(text: string): number | undefined {
+  if (DECIMAL.test(text)) return Number(text);
+  const ms = readDuration(text);
+  return ms === undefined ? undefined : ms / 1000;
+}
+
+/** `START:END`, seconds from the trace's first request, END above START. */
+export function parseTraceWindow(label: string, raw: string): TraceWindow {
+  const expected = 'START:END in seconds from the trace start, or durations, END above START, such as 60:120 or 1m:2m';
+  const parts = raw.trim().split(':');
+  const startSec = parts.length === 2 ? readSeconds((parts[0] as string).trim()) : undefined;
+  const endSec = parts.length === 2 ? readSeconds((parts[1] as string).trim()) : undefined;
+  if (startSec === undefined || endSec === undefined) return fail(label, raw, expected);
+  if (!(endSec > startSec)) return fail(label, raw, expected, 'END is not above START');
+  return { startSec, endSec };
+}
+
+export function formatTraceWindow(window: TraceWindow): string {
+  return `${window.startSec}:${window.endSec}`;
 }

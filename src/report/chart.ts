@@ -39,3 +39,28 @@ export function ttlSweepCharts(rows: TtlSweepRow[], color: boolean): string {
     axis,
   ].join('\n');
 }
+
+/**
+ * A trace's simulated hit-ratio-over-TTL curve (simulate's rows, or the
+ * ttl-sweep's curve with a trace), one step per TTL; 0 and no expiry left out.
+ */
+export function hitCurveChart(points: readonly { ttlMs: number | null; hitRatio: number }[], color: boolean): string {
+  const finite = points.filter((p): p is { ttlMs: number; hitRatio: number } => p.ttlMs !== null && p.ttlMs > 0);
+  if (finite.length < 2) return '';
+  const step = 4;
+  const plot = asciichart.plot(
+    finite.flatMap((p) => Array<number>(step).fill(p.hitRatio)),
+    {
+      height: 8,
+      min: 0,
+      max: 1,
+      colors: color ? [asciichart.green] : undefined,
+      format: (x) => x.toFixed(2).padStart(8),
+    },
+  );
+  const first = formatTtl(finite[0]?.ttlMs ?? 0);
+  const last = formatTtl(finite[finite.length - 1]?.ttlMs ?? 0);
+  const width = finite.length * step;
+  const axis = `${' '.repeat(10)}${first}${' '.repeat(Math.max(1, width - first.length - last.length))}${last}  (TTL, ${finite.length} steps)`;
+  return ['simulated hit ratio vs TTL (predicted)', plot, axis].join('\n');
+}

@@ -14,7 +14,7 @@ import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
 import { stopTimer } from '../load/preciseTimer.ts';
 import type { BenchRedis } from '../redis/openSession.ts';
-import { ttlSweepCharts } from '../report/chart.ts';
+import { hitCurveChart, ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
 import { snapshotCharts } from '../report/charts.ts';
 import { describeEnvironment } from '../report/environment.ts';
@@ -28,9 +28,12 @@ import type { SourceDriver } from '../source/driver.ts';
 import type { Lab, Progress } from '../suites/context.ts';
 import { freshness } from '../suites/freshness.ts';
 import { SUITES } from '../suites/registry.ts';
+import type { SimulateResult } from '../suites/simulate.ts';
 import type { Suite } from '../suites/suite.ts';
+import { traceKey } from '../suites/traceInput.ts';
 import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
+import { checkTracePlan, loadTraces, offlineLab, rowsNeeded, type TraceTable, traceSizes } from './backend.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
 import type { LoadWorkers } from './loadWorkers.ts';
 import { describeRedis, loadWorkers, stoppedNote, workerNotes } from './runScale.ts';
@@ -68,6 +71,10 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
   for (const line of workerNotes(run, request.suites)) io.err(line);
+  checkTracePlan(plan, unused, io);
+  // Read before anything starts: a bad trace is refused (exit 2) without starting Redis.
+  const traces = await loadTraces(plan, say);
+  if (plan.every(({ suite }) => suite.offline)) return runOffline({ request, run, plan, traces, started, io, say });
   const account = newRunAccount();
   const session = await connect(run, plan, io, account);
   let driver: SourceDriver | undefined;
@@ -77,12 +84,12 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
     if (session.mode === 'standalone' && session.throwawayMemory)
       say(`redis: ${describeMemory(session.throwawayMemory)}`);
     driver = await openSource(sourcePlan, runIdOf(session.prefix), poolSize(plan));
-    await prepareSource(driver, plan, run, { request, io, say });
+    await prepareSource(driver, plan, run, { request, io, say, traces });
     const progress = createProgress(request.quiet);
-    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
+    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p, traces)));
     workers = loadWorkers(run, session, driver, rows, io.err);
     const lab = createLab(session, driver, account, { signal: io.signal, progress, workers });
-    const sections = await runSuites(plan, { lab, progress, say }, run, io);
+    const sections = await runSuites(plan, { lab, progress, say, traces }, run, io);
     const pool = poolSize(plan);
     const snapshot = buildSnapshot({ request, run, session, driver, pool, account, sections, started });
     snapshot.answer = answerFor({
@@ -99,6 +106,26 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   }
 }
 
+/**
+ * Only offline suites (simulate): no Redis, no source, no timer thread, and
+ * no answer (it weighs measured rows; there are none).
+ */
+async function runOffline(o: {
+  request: BenchRequest;
+  run: Settings;
+  plan: Plan;
+  traces: TraceTable;
+  started: number;
+  io: BenchIo;
+  say: (line: string) => void;
+}): Promise<BenchOutcome> {
+  const progress = createProgress(o.request.quiet);
+  const sections = await runSuites(o.plan, { lab: offlineLab(), progress, say: o.say, traces: o.traces }, o.run, o.io);
+  const snapshot = buildSnapshot({ ...o, pool: 0, account: newRunAccount(), sections });
+  const written = await report(snapshot, o.request.quiet, o.run, o.io);
+  return { snapshot, written };
+}
+
 /** `cab:<run id>:` → the run id, which also names the run's tables. */
 function runIdOf(prefix: string): string {
   return prefix.split(':')[1] ?? prefix;
@@ -109,15 +136,17 @@ async function prepareSource(
   driver: SourceDriver,
   plan: Plan,
   run: Settings,
-  { request, io, say }: { request: BenchRequest; io: BenchIo; say: (line: string) => void },
+  { request, io, say, traces }: { request: BenchRequest; io: BenchIo; say: (line: string) => void; traces: TraceTable },
 ): Promise<void> {
   if (driver.readOnly) {
     fitKeysToIds(plan, driver.keys(), request, io.err);
     say(sourceLine(driver, null));
     return;
   }
-  const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p)));
-  say(sourceLine(driver, await seedSource(driver, rows, run.seed ?? 1, io.signal)));
+  // A trace's keys become rows 1..K, sized as the trace first showed their values.
+  const sizes = traceSizes(plan, traces);
+  const rows = Math.max(sizes?.length ?? 0, ...plan.map(({ suite, production: p }) => rowsNeeded(suite, p, traces)));
+  say(sourceLine(driver, await seedSource(driver, rows, run.seed ?? 1, io.signal, sizes)));
 }
 
 /**
@@ -148,8 +177,9 @@ async function cleanUp(
 interface Finished {
   request: BenchRequest;
   run: Settings;
-  session: BenchRedis;
-  driver: SourceDriver;
+  /** Both absent when only offline suites ran. */
+  session?: BenchRedis;
+  driver?: SourceDriver;
   /** Connections the database pool holds (SQLite: queries in flight at most). */
   pool: number;
   account: RunAccount;
@@ -165,17 +195,17 @@ function buildSnapshot({ request, run, session, driver, pool, account, sections,
     status: errors.redis + errors.connection > 0 ? 'degraded' : 'complete',
     durationSec: (performance.now() - started) / 1000,
     env: describeEnvironment(
-      session.server,
-      { kind: driver.kind, version: driver.version, pool },
+      session?.server ?? { version: 'none', mode: 'none' },
+      driver ? { kind: driver.kind, version: driver.version, pool } : { kind: 'none', version: 'none' },
       run.timer ?? 'thread',
     ),
     config: {
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
-      redis: session.display,
-      ...(session.mode === 'standalone' && session.throwawayMemory ? { redisServer: session.throwawayMemory } : {}),
-      source: driver.display,
-      ...(driver.readOnly ? { sourceQuery: run.sourceQuery, sourceIds: run.sourceIds } : {}),
+      redis: session?.display ?? 'none (offline suites only)',
+      ...(session?.mode === 'standalone' && session.throwawayMemory ? { redisServer: session.throwawayMemory } : {}),
+      source: driver?.display ?? 'none (offline suites only)',
+      ...(driver?.readOnly ? { sourceQuery: run.sourceQuery, sourceIds: run.sourceIds } : {}),
       ...recordRunSettings(run),
     },
     errors,
@@ -184,15 +214,10 @@ function buildSnapshot({ request, run, session, driver, pool, account, sections,
   };
 }
 
-/** Rows the source needs for a suite: its key space, or its hot keys. */
-function rowsNeeded(suite: Suite, settings: Settings): number {
-  return Math.max(settings.keys ?? 0, suite.uses.includes('hotKeys') ? (settings.hotKeys ?? 0) : 0);
-}
-
 /** Each suite in turn; an interrupted run throws, so nothing is saved. */
 async function runSuites(
   plan: Plan,
-  { lab, progress, say }: { lab: Lab; progress: Progress; say: (line: string) => void },
+  { lab, progress, say, traces }: { lab: Lab; progress: Progress; say: (line: string) => void; traces: TraceTable },
   run: Settings,
   io: BenchIo,
 ) {
@@ -204,7 +229,9 @@ async function runSuites(
     say(`running ${suite.name} …`);
     const suiteStart = performance.now();
     const settings = toRunUnits(production, run.speedup ?? 1);
-    const ctx = { settings, production, rng, signal: io.signal, results, progress, lab, log: say };
+    const speedup = run.speedup ?? 1;
+    const trace = (s: Settings) => traces.get(traceKey(s) ?? '');
+    const ctx = { settings, production, speedup, rng, signal: io.signal, results, progress, lab, trace, log: say };
     try {
       results[suite.name] = await suite.run(ctx);
     } catch (error) {
@@ -229,6 +256,11 @@ async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: Ben
   const sweep = snapshot.suites['ttl-sweep'] as unknown as TtlSweepResult | undefined;
   io.out(renderTerminal(tables, io.color));
   if (sweep && !quiet) io.out(`\n${ttlSweepCharts(sweep.rows, io.color)}`);
+  // One line: simulate's first invalidation, or the ttl-sweep's curve over a trace.
+  const simulated = snapshot.suites.simulate as unknown as SimulateResult | undefined;
+  const first = simulated?.rows[0]?.invalidation;
+  const curve = simulated ? simulated.rows.filter((r) => r.invalidation === first) : sweep?.curve;
+  if (curve && !quiet) io.out(`\n${hitCurveChart(curve, io.color)}`);
   // SVG charts (deterministic: the same snapshot gives the same bytes) and an HTML report beside latest.md.
   const charts = run.noCharts || run.noSave ? [] : snapshotCharts(snapshot);
   const html = charts.length > 0 ? 'latest.html' : undefined;

@@ -39,11 +39,16 @@ export function loadWorkers(
 /** What `--workers` does not reach, said rather than silently ignored. */
 export function workerNotes(run: Settings, suites: readonly string[]): string[] {
   const workers = run.workers ?? 1;
+  if (workers <= 1) return [];
+  const notes: string[] = [];
   const inThread = suites.filter((name) => !WORKER_SUITES.includes(name));
-  if (workers <= 1 || inThread.length === 0) return [];
-  return [
-    `note: --workers ${workers} applies to ${WORKER_SUITES.join(', ')} rows; ${inThread.join(', ')} run in this thread`,
-  ];
+  if (inThread.length > 0)
+    notes.push(
+      `note: --workers ${workers} applies to ${WORKER_SUITES.join(', ')} rows; ${inThread.join(', ')} run in this thread`,
+    );
+  if (run.trace !== undefined)
+    notes.push(`note: --workers ${workers} does not apply to --trace replay rows: they run in this thread`);
+  return notes;
 }
 
 /** Suites whose rows --workers spreads over threads. */

@@ -86,6 +86,7 @@ export async function seedSource(
   rows: number,
   seed: number,
   signal: AbortSignal,
+  payloadSizes?: ArrayLike<number>,
 ): Promise<{ rows: number; ms: number }> {
   const interrupted = () =>
     new InterruptedError('interrupted while seeding the source: its table was dropped and nothing was saved');
@@ -94,7 +95,7 @@ export async function seedSource(
   const stop = () => void driver.close();
   signal.addEventListener('abort', stop, { once: true });
   try {
-    return await driver.seed(rows, seed);
+    return await driver.seed(rows, seed, payloadSizes);
   } catch (error) {
     if (signal.aborted) throw interrupted();
     throw error;

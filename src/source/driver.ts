@@ -20,8 +20,12 @@ export interface SourceDriver {
   readonly readOnly: boolean;
   /** The owned table's name, null in read-only mode. */
   readonly table: string | null;
-  /** Owned table: create it and insert rows 1..count deterministically from seed. */
-  seed(count: number, seed: number): Promise<{ rows: number; ms: number }>;
+  /**
+   * Owned table: create it and insert rows 1..count deterministically from seed.
+   * `payloadSizes` (a trace's value sizes, by id − 1): SQLite sizes the rows' name
+   * to them; the other drivers seed their usual rows.
+   */
+  seed(count: number, seed: number, payloadSizes?: ArrayLike<number>): Promise<{ rows: number; ms: number }>;
   /** The number of addressable keys: seeded rows, or the ids the user's query returned (mapped to 1..N). */
   keys(): number;
   /** One prepared point SELECT by primary key (key index 1..keys). */

@@ -41,8 +41,13 @@ export class SqliteDriver implements SourceDriver {
     this.rows = this.countNow();
   }
 
-  /** Replaces the table's rows with `count` deterministic rows (ids 1..count) drawn from `seed`. */
-  async seed(count: number, seed: number): Promise<{ rows: number; ms: number }> {
+  /**
+   * Replaces the table's rows with `count` deterministic rows (ids 1..count)
+   * drawn from `seed`. With `payloadSizes` (a trace's values), row i's name is
+   * `payloadSizes[i - 1]` characters long, so its cached value has about the
+   * trace's size (the name is the row's one free-length column).
+   */
+  async seed(count: number, seed: number, payloadSizes?: ArrayLike<number>): Promise<{ rows: number; ms: number }> {
     const started = performance.now();
     const rng = createRng(seed).fork('source-rows');
     this.guard(() => {
@@ -54,7 +59,9 @@ export class SqliteDriver implements SourceDriver {
         this.db.exec('DELETE FROM products');
         for (let id = 1; id <= count; id++) {
           const row = seedRow(id, rng);
-          insert.run(row.id, row.name, row.price, row.stock, row.version, row.updated_at);
+          const size = payloadSizes?.[id - 1];
+          const name = size === undefined || size < 0 ? row.name : 'x'.repeat(size);
+          insert.run(row.id, name, row.price, row.stock, row.version, row.updated_at);
         }
       })();
     });

@@ -12,6 +12,7 @@ import type { MemoryStats } from '../redis/serverStats.ts';
 import type { Source } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
 import type { LoadShape, ReadRunResult, ReadRunSettings } from './readRun.ts';
+import type { LoadedTrace } from './traceInput.ts';
 
 export interface Progress {
   /** Starts a bar for one measured row. */
@@ -83,12 +84,16 @@ export interface SuiteContext {
   settings: Settings;
   /** As resolved in production units: what the snapshot records. */
   production: Settings;
+  /** The run's `--speedup`: run units are production units K times faster. */
+  speedup: number;
   rng: Rng;
   signal: AbortSignal;
   /** Results of the suites that ran before in this run, by name. */
   results: Readonly<Record<string, unknown>>;
   progress: Progress;
   lab: Lab;
+  /** The trace these settings name (`--trace`), read before the run started; undefined without one. */
+  trace(settings: Settings): LoadedTrace | undefined;
   log(line: string): void;
 }
 

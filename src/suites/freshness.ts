@@ -23,11 +23,14 @@ import { StaleTracker } from '../metrics/staleness.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { type FreshnessPrediction, predictFreshness } from '../workload/model.ts';
 import type { Rng } from '../workload/rng.ts';
+import type { TraceProfile } from '../workload/trace/profile.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import type { ReadRunResult } from './readRun.ts';
 import { deriveWarmup, type MemoryFields, memoryFields, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
 import { capacityNotes, harnessNotes } from './tableKit.ts';
+import { profileLine } from './traceInput.ts';
+import { planReplay, type RowReplay, replayNotes, replaySettings, simulateRow } from './traceReplay.ts';
 
 export interface FreshnessRow extends MemoryFields {
   invalidation: Invalidation;
@@ -56,6 +59,9 @@ export interface FreshnessRow extends MemoryFields {
 
 export interface FreshnessResult {
   rows: FreshnessRow[];
+  /** With --trace: its profile, and what the table says about the replay. */
+  trace?: TraceProfile;
+  traceNotes?: string[];
 }
 
 export const freshness = defineSuite<FreshnessResult>({
@@ -96,15 +102,54 @@ async function runFreshness(ctx: SuiteContext): Promise<FreshnessResult> {
   const { settings } = ctx;
   // TTL 0 caches nothing, so nothing can be stale.
   const ttls = required(settings, 'ttl').filter((ttl) => ttl !== 0);
+  const replay = planReplay(ctx, ctx.rng.fork('freshness:trace'));
   const rows: FreshnessRow[] = [];
+  const traced = replay
+    ? {
+        trace: replay.loaded.profile,
+        traceNotes: [
+          ...replayNotes(ctx, replay),
+          `trace ${replay.loaded.profile.file}: ${profileLine(replay.loaded.profile)}`,
+        ],
+      }
+    : {};
   let index = 0;
   for (const ttlMs of ttls) {
     for (const invalidation of required(settings, 'invalidation')) {
-      if (ctx.signal.aborted) return { rows };
-      rows.push(await freshnessRow(ctx, index++, ttlMs, invalidation));
+      if (ctx.signal.aborted) return { rows, ...traced };
+      rows.push(
+        replay
+          ? await replayRow(ctx, index++, ttlMs, invalidation, replay)
+          : await freshnessRow(ctx, index++, ttlMs, invalidation),
+      );
     }
   }
-  return { rows };
+  return { rows, ...traced };
+}
+
+/** A row replaying the trace, its writes through `invalidation`; predicted by the simulator on the same requests. */
+async function replayRow(
+  ctx: SuiteContext,
+  index: number,
+  ttlMs: TtlMs,
+  invalidation: Invalidation,
+  replay: RowReplay,
+): Promise<FreshnessRow> {
+  const rng = ctx.rng.fork(`freshness:${index}`);
+  const { source, service } = rowService(ctx, { suite: 'freshness', index, ttlMs, rng });
+  const staleness = new StaleTracker(source);
+  const run = await ctx.lab.measureRow(`freshness trace ${invalidation} ttl=${formatTtl(ttlMs)}`, {
+    service,
+    source,
+    replay: replaySettings(replay, source, service, invalidation),
+    window: replay.window,
+    rng,
+    onMeasuredHit(id, result) {
+      staleness.checkHit(id, result.version ?? 0);
+    },
+  });
+  const sim = simulateRow(replay, run, { ttlMs, sliding: ctx.settings.slidingTtl, invalidation });
+  return { invalidation, ttlMs, ...figures(run, staleness, sim, invalidation) };
 }
 
 async function freshnessRow(
@@ -200,19 +245,24 @@ export function freshnessSamplers(settings: SuiteContext['settings'], rng: Rng) 
 
 function freshnessTable(section: FreshnessResult): TableData {
   const rows = section.rows;
-  const notes = rows
-    .filter((r) => r.racedStaleReads > 0)
-    .map(
-      (r) =>
-        `${r.invalidation} at TTL ${formatTtl(r.ttlMs)}: ${fmtCount(r.racedStaleReads)} stale reads despite invalidation — a reader loaded the old row and stored it after the writer's ${r.invalidation === 'delete' ? 'delete' : 'set'} (the race leases close)`,
-    );
+  const notes = [...(section.traceNotes ?? [])];
+  notes.push(
+    ...rows
+      .filter((r) => r.racedStaleReads > 0)
+      .map(
+        (r) =>
+          `${r.invalidation} at TTL ${formatTtl(r.ttlMs)}: ${fmtCount(r.racedStaleReads)} stale reads despite invalidation — a reader loaded the old row and stored it after the writer's ${r.invalidation === 'delete' ? 'delete' : 'set'} (the race leases close)`,
+      ),
+  );
   notes.push(...capacityNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   notes.push(...harnessNotes(rows, (i) => `${rows[i]?.invalidation} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   if (rows.some((r) => r.staleReadRatioInterval)) {
     notes.push('a stale-read ratio built on under 30 stale reads is shown with its 95% interval (Clopper–Pearson)');
   }
   return {
-    title: 'freshness (stale = a hit older than the source row; ratios over all reads)',
+    title: section.trace
+      ? 'freshness (trace replay; stale = a hit older than the source row; predicted = the simulator on the same requests)'
+      : 'freshness (stale = a hit older than the source row; ratios over all reads)',
     head: [
       'invalidation',
       'TTL',

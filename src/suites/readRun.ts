@@ -10,6 +10,7 @@ import type { CacheAsideService, ReadOutcome, ReadResult } from '../cache/cacheA
 import { type CacheCounters, countersSince } from '../cache/counters.ts';
 import { SourceError } from '../errors.ts';
 import { type DriverReport, type LoadWindow, type RequestHooks, runClosedLoop, runOpenLoop } from '../load/drivers.ts';
+import { runReplay } from '../load/traceDriver.ts';
 import { HarnessProbe, type HarnessReport } from '../metrics/harness.ts';
 import { type Histogram, newLatencyHistogram, recordMs } from '../metrics/latencyHistogram.ts';
 import type { KeyspaceCounts, MemoryStats } from '../redis/serverStats.ts';
@@ -17,6 +18,7 @@ import { windowHitRatio } from '../redis/serverStats.ts';
 import type { Source } from '../source/source.ts';
 import type { KeySampler } from '../workload/keySampler.ts';
 import type { Rng } from '../workload/rng.ts';
+import { OP_WRITE } from '../workload/trace/traceBuilder.ts';
 
 export type LoadShape = { rate: number } | { concurrency: number };
 
@@ -27,11 +29,25 @@ export interface WriterSettings {
   write(id: number): Promise<void>;
 }
 
+/** A trace's requests in place of sampled reads and a writer: request i is sent at `timesMs[i]`. */
+export interface ReplaySettings {
+  timesMs: Float64Array;
+  /** Key ids (source rows 1..K), OP_READ / OP_WRITE; at least as long as `timesMs`. */
+  key: Int32Array;
+  op: Uint8Array;
+  /** A write: updates the source row and applies the invalidation strategy. */
+  write(id: number): Promise<void>;
+}
+
 export interface ReadRunSettings {
   service: CacheAsideService;
   source: Source;
-  sampler: KeySampler;
-  load: LoadShape;
+  /** Where reads' keys come from; unused with `replay`. */
+  sampler?: KeySampler;
+  /** Replay a trace: the requests and their times come from it (`load` and `writer` are not used). */
+  replay?: ReplaySettings;
+  /** Open or closed loop of sampled reads; unused with `replay`. */
+  load?: LoadShape;
   window: LoadWindow;
   rng: Rng;
   writer?: WriterSettings;
@@ -161,7 +177,7 @@ async function openWindow(settings: ReadRunSettings, measured: boolean): Promise
 }
 
 export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult> {
-  const { service, source, sampler } = settings;
+  const { service, source } = settings;
   const row = new RowRecorder();
   const probe = new HarnessProbe(source);
   let start = await openWindow(settings, false);
@@ -172,14 +188,12 @@ export async function runReads(settings: ReadRunSettings): Promise<ReadRunResult
       start = await openWindow(settings, true);
       probe.start();
     },
-    send() {
-      // Ids are drawn in send order, so the request sequence depends on the seed only.
-      const id = sampler.next();
-      return service.get(id).then((result) => ({ id, result }));
-    },
+    send: sendFor(settings),
     onSent: (latenessMs: number) => probe.sent(latenessMs),
-    done({ id, result }: { id: number; result: ReadResult }, latencyMs: number, serviceMs: number, measured: boolean) {
-      if (!measured) return;
+    done(sent: SentRead | null, latencyMs: number, serviceMs: number, measured: boolean) {
+      // A trace's write is part of the load, not a read to count.
+      if (!measured || sent === null) return;
+      const { id, result } = sent;
       row.record(result.outcome, latencyMs, serviceMs);
       if (result.outcome === 'hit') settings.onMeasuredHit?.(id, result);
     },
@@ -233,8 +247,33 @@ async function rowMemory(settings: ReadRunSettings, before: MemoryStats | null):
   };
 }
 
-/** The readers' loop (open or closed) and, beside it, the writers' open loop. */
+interface SentRead {
+  id: number;
+  result: ReadResult;
+}
+
+/** Request `index`: the trace's (a read, or a write resolving to null), else a read of a sampled key. */
+function sendFor(settings: ReadRunSettings): (index: number) => Promise<SentRead | null> {
+  const { service, sampler, replay } = settings;
+  if (replay !== undefined) {
+    const { key, op } = replay;
+    return (index) => {
+      const id = key[index] as number;
+      if (op[index] === OP_WRITE) return replay.write(id).then(() => null);
+      return service.get(id).then((result) => ({ id, result }));
+    };
+  }
+  if (sampler === undefined) throw new Error('a read run needs a key sampler or a replay');
+  // Ids are drawn in send order, so the request sequence depends on the seed only.
+  return () => {
+    const id = sampler.next();
+    return service.get(id).then((result) => ({ id, result }));
+  };
+}
+
+/** The readers' loop (open or closed) and, beside it, the writers' open loop; or a trace's one loop. */
 async function offerLoad<T>(settings: ReadRunSettings, hooks: RequestHooks<T>): Promise<DriverReport> {
+  if (settings.replay !== undefined) return runReplay(settings.replay.timesMs, settings.window, hooks);
   const writer = settings.writer;
   const writing = writer
     ? runOpenLoop(writer.rate, settings.window, settings.rng.fork('writer'), {
@@ -243,10 +282,12 @@ async function offerLoad<T>(settings: ReadRunSettings, hooks: RequestHooks<T>): 
         done() {},
       })
     : undefined;
+  const load = settings.load;
+  if (load === undefined) throw new Error('a read run needs a load shape or a replay');
   const driver =
-    'rate' in settings.load
-      ? await runOpenLoop(settings.load.rate, settings.window, settings.rng.fork('reader'), hooks)
-      : await runClosedLoop(settings.load.concurrency, settings.window, hooks);
+    'rate' in load
+      ? await runOpenLoop(load.rate, settings.window, settings.rng.fork('reader'), hooks)
+      : await runClosedLoop(load.concurrency, settings.window, hooks);
   await writing;
   return driver;
 }

@@ -7,11 +7,12 @@
 import { capacity } from './capacity.ts';
 import { freshness } from './freshness.ts';
 import { readPath } from './readPath.ts';
+import { simulateSuite } from './simulate.ts';
 import { stampede } from './stampede.ts';
 import type { Suite } from './suite.ts';
 import { ttlSweep } from './ttlSweep.ts';
 
-export const SUITES: readonly Suite[] = [ttlSweep, readPath, freshness, stampede, capacity];
+export const SUITES: readonly Suite[] = [ttlSweep, readPath, freshness, stampede, capacity, simulateSuite];
 
 export function suiteNamed(name: string): Suite | undefined {
   return SUITES.find((s) => s.name === name);

@@ -19,7 +19,8 @@ import { type MemoryFields, rowDurationMs } from './rows.ts';
  * Redis's memory bounded, Che's approximation or the LRU simulator at the
  * row's resident keys, or none (LFU, random: `unavailable`).
  */
-export type PredictionBasis = 'ttl' | 'che' | 'simulator' | 'unavailable';
+/** `trace`: the trace simulator on the requests a --trace row replayed (src/suites/traceReplay.ts). */
+export type PredictionBasis = 'ttl' | 'che' | 'simulator' | 'unavailable' | 'trace';
 
 /** What the notes need of a row. */
 interface PredictedRow {

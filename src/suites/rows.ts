@@ -16,8 +16,24 @@ export function suiteWarmupMs(ttls: readonly TtlMs[]): number {
   return Math.max(500, ...finite);
 }
 
-/** `derive` for suites with a TTL list: the warm-up as long as the longest finite TTL. */
+/**
+ * `derive` for suites with a TTL list: the warm-up as long as the longest
+ * finite TTL. With a trace, the trace is the workload: no warm-up and the
+ * whole trace unless given, and the synthetic workload's defaults dropped
+ * (a `--rate` stays only for `--trace-timing rate`).
+ */
 export function deriveWarmup(settings: Settings): Partial<Settings> {
+  if (settings.trace !== undefined) {
+    return {
+      warmupMs: 0,
+      durationMs: undefined,
+      keys: undefined,
+      hotKeys: undefined,
+      dist: undefined,
+      writeRate: undefined,
+      ...(settings.traceTiming === 'rate' ? {} : { rate: undefined }),
+    };
+  }
   return { warmupMs: suiteWarmupMs(settings.ttl ?? []) };
 }
 
@@ -51,6 +67,11 @@ export function loadReport(run: ReadRunResult) {
 
 /** The options every measured-row suite honours: the load it offers, the window, the source. */
 export const ROW_OPTIONS = [
+  'trace',
+  'traceFormat',
+  'traceTiming',
+  'traceWindow',
+  'traceLimit',
   'rate',
   'concurrency',
   'durationMs',

@@ -22,10 +22,13 @@ import { SMALL_SAMPLE_EVENTS, smallSample } from '../metrics/smallSample.ts';
 import { meanLatencyMs } from '../source/latency.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
 import { predictLoadsPerExpiryOver } from '../workload/model.ts';
+import type { TraceProfile } from '../workload/trace/profile.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import { deriveWarmup, type MemoryFields, memoryFields, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
 import { defineSuite, type TableData } from './suite.ts';
 import { capacityNotes, harnessNotes } from './tableKit.ts';
+import { profileLine } from './traceInput.ts';
+import { coldReads, planReplay, type RowReplay, replayNotes, replaySettings, simulateRow } from './traceReplay.ts';
 
 /** The window is lengthened to see this many expiries: below it a ratio is a small sample. */
 const MIN_EVENTS = SMALL_SAMPLE_EVENTS;
@@ -46,6 +49,10 @@ export interface StampedeRow extends MemoryFields {
   /** Its 95% interval when it rests on fewer than 30 expiries (a small sample), else null. */
   loadsPerExpiryInterval: Interval | null;
   predictedLoadsPerExpiry: number | null;
+  /** With --trace: first loads of keys the trace had not read before (cold misses), left out of `loads`. */
+  coldLoads?: number;
+  /** With --trace: the simulator's hit ratio on the same requests (null for XFetch, which it does not model). */
+  predictedHitRatio?: number | null;
   /** Misses that waited on another reader's lock. */
   lockWaits: number;
   hitRatio: number | null;
@@ -57,12 +64,15 @@ export interface StampedeRow extends MemoryFields {
 
 export interface StampedeResult {
   rows: StampedeRow[];
+  /** With --trace: its profile, and what the table says about the replay. */
+  trace?: TraceProfile;
+  traceNotes?: string[];
 }
 
 export const stampede = defineSuite<StampedeResult>({
   name: 'stampede',
   summary: 'source loads per expiry per strategy',
-  uses: ['hotKeys', 'dist', 'ttl', 'stampede', ...ROW_OPTIONS],
+  uses: ['hotKeys', 'dist', 'ttl', 'stampede', 'invalidation', ...ROW_OPTIONS],
   defaults: {
     stampede: [{ kind: 'none' }, { kind: 'single-flight' }, { kind: 'lock' }, { kind: 'xfetch', beta: 1 }],
     ttl: [250],
@@ -99,15 +109,80 @@ async function runStampede(ctx: SuiteContext): Promise<StampedeResult> {
   const { settings } = ctx;
   // Expiry needs a finite, non-zero TTL.
   const ttls = required(settings, 'ttl').filter((ttl): ttl is number => ttl !== null && ttl > 0);
+  const replay = planReplay(ctx, ctx.rng.fork('stampede:trace'));
   const rows: StampedeRow[] = [];
+  const traced = replay
+    ? {
+        trace: replay.loaded.profile,
+        traceNotes: [
+          ...replayNotes(ctx, replay),
+          `trace ${replay.loaded.profile.file}: ${profileLine(replay.loaded.profile)}`,
+          "loads leave out each key's first load (a cold miss, no expiry): loads/expiry counts the loads expiries caused",
+        ],
+      }
+    : {};
   let index = 0;
   for (const ttlMs of ttls) {
     for (const strategy of required(settings, 'stampede')) {
-      if (ctx.signal.aborted) return { rows };
-      rows.push(await stampedeRow(ctx, index++, ttlMs, strategy));
+      if (ctx.signal.aborted) return { rows, ...traced };
+      rows.push(
+        replay
+          ? await replayStampedeRow(ctx, index++, ttlMs, strategy, replay)
+          : await stampedeRow(ctx, index++, ttlMs, strategy),
+      );
     }
   }
-  return { rows };
+  return { rows, ...traced };
+}
+
+/**
+ * A row replaying the trace with one strategy; writes follow the first
+ * --invalidation (default ttl). The simulator predicts the hit ratio of the
+ * uncoordinated and coordinated strategies alike (a read during a load misses
+ * either way); XFetch refreshes early, which it does not model.
+ */
+async function replayStampedeRow(
+  ctx: SuiteContext,
+  index: number,
+  ttlMs: number,
+  strategy: StampedeStrategy,
+  replay: RowReplay,
+): Promise<StampedeRow> {
+  const rng = ctx.rng.fork(`stampede:${index}`);
+  const { source, service } = rowService(ctx, { suite: 'stampede', index, ttlMs, rng }, { stampede: strategy });
+  const invalidation = ctx.settings.invalidation?.[0] ?? 'ttl';
+  const run = await ctx.lab.measureRow(`stampede trace ${formatStrategy(strategy)} ttl=${formatTtl(ttlMs)}`, {
+    service,
+    source,
+    replay: replaySettings(replay, source, service, invalidation),
+    window: replay.window,
+    rng,
+  });
+  const sim = simulateRow(replay, run, { ttlMs, sliding: ctx.settings.slidingTtl, invalidation });
+  const { expiries, lockWaits } = run.cache;
+  // A trace starts cold: each key's first read loads once, which no expiry caused.
+  const coldLoads = Math.min(run.cache.loads, coldReads(replay, invalidation));
+  const loads = run.cache.loads - coldLoads;
+  return {
+    strategy: formatStrategy(strategy),
+    ttlMs,
+    hotKeys: replay.loaded.trace.uniqueKeys,
+    windowMs: Math.round(run.driver.measuredWindowMs),
+    lengthened: false,
+    expiries,
+    loads,
+    coldLoads,
+    loadsPerExpiry: expiries > 0 ? loads / expiries : null,
+    loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
+    predictedLoadsPerExpiry: strategy.kind === 'single-flight' || strategy.kind === 'lock' ? 1 : null,
+    predictedHitRatio: strategy.kind === 'xfetch' ? null : sim.hitRatio,
+    lockWaits,
+    hitRatio: run.hitRatio,
+    p99Ms: summarize(run.all).p99Ms,
+    loadMs: run.loadMs,
+    harness: run.harness,
+    ...memoryFields(run),
+  };
 }
 
 async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, strategy: StampedeStrategy) {
@@ -180,7 +255,7 @@ function predictedLoads(s: StampedeStrategy, p: Float64Array, rate: number, ttlM
 
 function stampedeTable(section: StampedeResult): TableData {
   const rows = section.rows;
-  const notes: string[] = [];
+  const notes: string[] = [...(section.traceNotes ?? [])];
   for (const r of rows) {
     const at = `${r.strategy} at TTL ${formatTtl(r.ttlMs)}`;
     if (r.lengthened)
@@ -191,8 +266,9 @@ function stampedeTable(section: StampedeResult): TableData {
   notes.push(...capacityNotes(rows, (i) => `${rows[i]?.strategy} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   notes.push(...harnessNotes(rows, (i) => `${rows[i]?.strategy} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   return {
-    title:
-      'stampede (hot keys, slow source; predicted loads/expiry = 1 + λΔ per key with Δ measured, 1 when coordinated)',
+    title: section.trace
+      ? 'stampede (trace replay, keys = the trace keys; predicted loads/expiry 1 when coordinated)'
+      : 'stampede (hot keys, slow source; predicted loads/expiry = 1 + λΔ per key with Δ measured, 1 when coordinated)',
     head: [
       'strategy',
       'TTL',
@@ -203,6 +279,7 @@ function stampedeTable(section: StampedeResult): TableData {
       'loads/expiry',
       'predicted',
       'hit ratio',
+      ...(section.trace ? ['predicted hit ratio'] : []),
       'p99 ms',
     ],
     rows: rows.map((r) => [
@@ -215,6 +292,7 @@ function stampedeTable(section: StampedeResult): TableData {
       fmtWithInterval(r.loadsPerExpiry, r.loadsPerExpiryInterval ?? null),
       r.predictedLoadsPerExpiry === null ? NA : r.predictedLoadsPerExpiry.toFixed(2),
       fmtRatio(r.hitRatio),
+      ...(section.trace ? [fmtRatio(r.predictedHitRatio ?? null)] : []),
       fmtMs(r.p99Ms),
     ]),
     notes,

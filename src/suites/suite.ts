@@ -48,6 +48,10 @@ export interface Suite<R extends { rows: readonly object[] } = { rows: readonly 
   defaults: Partial<Settings>;
   /** Defaults that depend on other settings, e.g. a warm-up as long as the longest TTL. */
   derive?(settings: Settings): Partial<Settings>;
+  /** Runs without Redis or the source (the lab is not there): a run of only such suites starts neither. */
+  offline?: boolean;
+  /** Refuses to run without --trace (checked before anything starts). */
+  needsTrace?: boolean;
   /** It updates source rows: refused on the user's own table (--source-query is read-only). */
   writesSource?: boolean;
   run(ctx: SuiteContext): Promise<R>;

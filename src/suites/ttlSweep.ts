@@ -4,72 +4,28 @@
  * percentiles, and source load (measured and predicted).
  */
 import { z } from 'zod';
-import type { ReadOutcome } from '../cache/cacheAside.ts';
 import { formatTtl } from '../config/duration.ts';
 import type { TtlMs } from '../config/types.ts';
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtRatio, NA } from '../metrics/format.ts';
-import type { HarnessReport } from '../metrics/harness.ts';
-import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
 import { createKeySampler } from '../workload/keySampler.ts';
-import { type Filling, predictFilling } from '../workload/model.ts';
+import { predictFilling } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import { type PredictionBasis, predictionNotes, predictRow } from './rowPrediction.ts';
-import { deriveWarmup, loadReport, type MemoryFields, memoryFields, ROW_OPTIONS, rowDurationMs } from './rows.ts';
+import { deriveWarmup, memoryFields, ROW_OPTIONS, rowDurationMs } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
 import { measureSweepRow } from './sweepRow.ts';
 import { capacityNotes, harnessNotes, ttlCell } from './tableKit.ts';
+import { planReplay } from './traceReplay.ts';
+import { replayRow, traceSweep } from './ttlSweepReplay.ts';
+import { sweepFigures, type TtlSweepResult, type TtlSweepRow } from './ttlSweepRow.ts';
 
+export type { CurvePoint, TtlSweepResult, TtlSweepRow } from './ttlSweepRow.ts';
 export type { PredictionBasis };
-
-export interface TtlSweepRow extends MemoryFields {
-  ttlMs: TtlMs;
-  /** The TTL in the scenario's production units (ttlMs × speedup). */
-  productionTtlMs: TtlMs;
-  reads: number;
-  /** Reads per outcome: what a merge of snapshots recomputes the hit ratio from. */
-  counts: Record<ReadOutcome, number>;
-  hitRatio: number | null;
-  predictedHitRatio: number | null;
-  predictionBasis: PredictionBasis;
-  serverHitRatio: number | null;
-  /** Latency from the intended send time (what a user sees). */
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-  /** Latency from the actual send: Redis's and the source's own time. */
-  service: { p50Ms: number; p99Ms: number };
-  readsPerSec: number;
-  sourceReadsPerSec: number;
-  /** The same window's source reads counted by the database itself (MySQL/MariaDB, PostgreSQL); null on SQLite. */
-  serverSourceReadsPerSec: number | null;
-  predictedSourceReadsPerSec: number | null;
-  /** Δ, the mean load time the prediction used (pool wait + delay + query + SET); null when nothing loaded. */
-  loadMs: number | null;
-  load: ReturnType<typeof loadReport>;
-  redisErrors: number;
-  harness: HarnessReport;
-  /** Compressed, base64-encoded HDR histogram of read latency in microseconds. */
-  histogram: string;
-  /** The same for latency from the actual send (`service`). */
-  serviceHistogram: string;
-  /**
-   * TTL none only (else null): it has no steady state, so where the cache
-   * stood at the window's end — resident share of the key space, the hit
-   * ratio then and the one it is still climbing to (predicted: the model).
-   */
-  filling?: Filling | null;
-}
-
-export interface TtlSweepResult {
-  rows: TtlSweepRow[];
-}
 
 export const ttlSweep = defineSuite<TtlSweepResult>({
   name: 'ttl-sweep',
   summary: 'hit ratio, latency and source load per TTL',
-  uses: ['keys', 'dist', 'ttl', 'slidingTtl', ...ROW_OPTIONS],
+  uses: ['keys', 'dist', 'ttl', 'slidingTtl', 'invalidation', ...ROW_OPTIONS],
   defaults: { ttl: [0, 100, 500, 2000, null], rate: 2000, durationMs: 4000 },
   derive: deriveWarmup,
   run: runTtlSweep,
@@ -93,12 +49,14 @@ export const ttlSweep = defineSuite<TtlSweepResult>({
 });
 
 async function runTtlSweep(ctx: SuiteContext): Promise<TtlSweepResult> {
+  const replay = planReplay(ctx, ctx.rng.fork('ttl-sweep:trace'));
   const rows: TtlSweepRow[] = [];
   for (const [index, ttlMs] of required(ctx.settings, 'ttl').entries()) {
     if (ctx.signal.aborted) break;
-    rows.push(await sweepRow(ctx, index, ttlMs));
+    rows.push(replay ? await replayRow(ctx, index, ttlMs, replay) : await sweepRow(ctx, index, ttlMs));
   }
-  return { rows };
+  if (!replay) return { rows };
+  return { rows, ...traceSweep(ctx, replay) };
 }
 
 async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise<TtlSweepRow> {
@@ -112,44 +70,16 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
   const run = await measureSweepRow(ctx, { index, ttlMs, rng, sampler, load, window });
   const memory = memoryFields(run);
   const predicted = predictRow(run, memory, { sampler, rng: rng.fork('prediction'), ttlMs, settings: ctx.settings });
-  const latency = summarize(run.all);
-  const service99 = summarize(run.service);
-  return {
-    ttlMs,
-    productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
-    reads: run.reads,
-    counts: { ...run.counts },
-    hitRatio: ttlMs === 0 ? null : run.hitRatio,
-    predictedHitRatio: ttlMs === 0 ? null : predicted.hitRatio,
-    predictionBasis: predicted.basis,
-    serverHitRatio: ttlMs === 0 ? null : run.serverHitRatio,
-    p50Ms: latency.p50Ms,
-    p95Ms: latency.p95Ms,
-    p99Ms: latency.p99Ms,
-    p999Ms: latency.p999Ms,
-    maxMs: latency.maxMs,
-    service: { p50Ms: service99.p50Ms, p99Ms: service99.p99Ms },
-    readsPerSec: run.driver.achievedRate,
-    sourceReadsPerSec: run.sourceReadsPerSec,
-    serverSourceReadsPerSec: run.serverSourceReadsPerSec,
-    predictedSourceReadsPerSec: predicted.sourceReadsPerSec,
-    loadMs: run.loadMs,
-    load: loadReport(run),
-    redisErrors: run.cache.redisErrors,
-    harness: run.harness,
-    histogram: encodeHistogram(run.all),
-    serviceHistogram: encodeHistogram(run.service),
-    // Memory, not time, bounds a capacity-bound cache: LRU has a steady state, the filling does not apply.
-    filling:
-      ttlMs === null && !memory.capacityBound
-        ? predictFilling(
-            sampler.probabilities,
-            'rate' in load ? load.rate : run.driver.achievedRate,
-            warmupMs + durationMs,
-          )
-        : null,
-    ...memory,
-  };
+  // Memory, not time, bounds a capacity-bound cache: LRU has a steady state, the filling does not apply.
+  const filling =
+    ttlMs === null && !memory.capacityBound
+      ? predictFilling(
+          sampler.probabilities,
+          'rate' in load ? load.rate : run.driver.achievedRate,
+          warmupMs + durationMs,
+        )
+      : null;
+  return sweepFigures(ctx, index, ttlMs, run, { predicted, memory, readsPerSec: run.driver.achievedRate, filling });
 }
 
 /** Client and Redis hit ratios further apart than this get a note. */
@@ -209,7 +139,7 @@ function fillingNotes(rows: readonly TtlSweepRow[]): string[] {
 function sweepTable(section: TtlSweepResult, view: TableView): TableData {
   const { speedup } = view;
   const prod = speedup !== 1;
-  const notes = [...sweepNotes(section.rows), ...fillingNotes(section.rows)];
+  const notes = [...(section.traceNotes ?? []), ...sweepNotes(section.rows), ...fillingNotes(section.rows)];
   // Only a database counts its own reads: SQLite runs show no column for it.
   const server = section.rows.some((r) => r.serverSourceReadsPerSec != null);
   if (server) {
@@ -223,7 +153,9 @@ function sweepTable(section: TtlSweepResult, view: TableView): TableData {
     );
   }
   return {
-    title: 'ttl-sweep (every row from an empty cache; predicted = ttl-model.md on the same key popularity)',
+    title: section.trace
+      ? 'ttl-sweep (trace replay, every row from an empty cache; predicted = the simulator on the same requests)'
+      : 'ttl-sweep (every row from an empty cache; predicted = ttl-model.md on the same key popularity)',
     head: [
       'TTL',
       ...(prod ? [`TTL ×${speedup} (prod)`] : []),

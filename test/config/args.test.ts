@@ -241,7 +241,13 @@ describe('good input', () => {
 
   it('loads every preset by name, with a one-line description', () => {
     const presets = listScenarios();
-    expect(presets.map((p) => p.name)).toEqual(['default', 'product-catalogue', 'session-store', 'write-heavy-feed']);
+    expect(presets.map((p) => p.name)).toEqual([
+      'default',
+      'product-catalogue',
+      'session-store',
+      'trace-sample',
+      'write-heavy-feed',
+    ]);
     for (const { name, description } of presets) {
       expect(description).not.toMatch(/^\(invalid|\n/);
       expect(request(['--scenario', name]).scenario.name).toBe(name);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.ts';
 import type { SourceRow } from '../../src/source/driver.ts';
 import { SqliteDriver } from '../../src/source/sqliteDriver.ts';
+import { firstSightSizes } from '../../src/workload/trace/sizes.ts';
 
 const opened: SqliteDriver[] = [];
 function open(path?: string): SqliteDriver {
@@ -24,6 +25,16 @@ describe('SqliteDriver', () => {
   afterAll(async () => {
     for (const driver of opened) await driver.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("sizes rows as a trace's values: the name holds each key's first value size", async () => {
+    const trace = { key: Int32Array.from([2, 1, 2, 3]), valueSize: Int32Array.from([300, 50, 999, 0]), uniqueKeys: 3 };
+    const sizes = firstSightSizes(trace);
+    expect(Array.from(sizes)).toEqual([50, 300, 0]);
+    const driver = open();
+    await driver.seed(4, 1, sizes);
+    const seeded = await rows(driver, 4);
+    expect(seeded.map((row) => String(row?.name).length)).toEqual([50, 300, 0, 'product 4'.length]);
   });
 
   it('seeds deterministically: same seed, same rows; another seed, other rows', async () => {

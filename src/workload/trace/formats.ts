@@ -22,10 +22,10 @@
  * Fields are split on commas; quoted fields are not supported (no published
  * layout quotes them). A csv or cachebench line must have the header's width.
  */
+import type { TraceFormat } from '../../config/types.ts';
 import { Fields, MAX_FIELDS } from './fields.ts';
 
-export type TraceFormat = 'csv' | 'twitter' | 'cachebench';
-export const TRACE_FORMATS: readonly TraceFormat[] = ['csv', 'twitter', 'cachebench'];
+export { TRACE_FORMATS, type TraceFormat } from '../../config/types.ts';
 
 export interface ParsedLine {
   /** Absolute time in ms, in the trace's own origin; NaN for an untimed layout. */
