@@ -1,6 +1,6 @@
 /**
  * Every option of `npm run bench`, declared once: the run's own
- * (`runOptions.ts`) and the per-suite ones (`suiteOptions.ts`). The flag
+ * (`runOptions.ts`, `scaleOptions.ts`, `memoryOptions.ts`) and the per-suite ones (`suiteOptions.ts`). The flag
  * parser, the scenario schema, `--help`, the `--speedup` conversion, the
  * snapshot's settings and `--rerun` are all derived from this table; a suite
  * declares only which options it uses and its defaults where they differ.
@@ -8,9 +8,10 @@
 import { MEMORY_OPTIONS } from './memoryOptions.ts';
 import type { OptionSpec } from './option.ts';
 import { RUN_OPTIONS } from './runOptions.ts';
+import { SCALE_OPTIONS } from './scaleOptions.ts';
 import { SUITE_OPTIONS } from './suiteOptions.ts';
 
-export const OPTIONS = [...RUN_OPTIONS, ...MEMORY_OPTIONS, ...SUITE_OPTIONS] as const;
+export const OPTIONS = [...RUN_OPTIONS, ...SCALE_OPTIONS, ...MEMORY_OPTIONS, ...SUITE_OPTIONS] as const;
 
 type Spec = (typeof OPTIONS)[number];
 export type OptionKey = Spec['key'];

@@ -5,7 +5,8 @@
 import { formatDuration, parseDuration } from './duration.ts';
 import { fail } from './messages.ts';
 import { option } from './option.ts';
-import { parseRedisUrl, redactUrl } from './redisTarget.ts';
+import { parseRedisSeeds, seedsDisplay } from './redisSeeds.ts';
+import { redactUrl } from './redisTarget.ts';
 import { parseSourceUrl, redactSourceUrl } from './sourceUrl.ts';
 import { TIMER_MODES, type TimerMode } from './types.ts';
 import {
@@ -45,11 +46,21 @@ export const RUN_OPTIONS = [
     field: false,
     type: 'string',
     metavar: 'URL',
-    parse: (label, raw) => parseRedisUrl(raw, label === 'REDIS_URL' ? 'REDIS_URL' : '--redis-url').url,
-    format: redactUrl,
+    // Checked here (each seed a URL, one set of credentials), kept as given: the session parses it again.
+    parse: (label, raw) => {
+      parseRedisSeeds(raw, label === 'REDIS_URL' ? 'REDIS_URL' : '--redis-url');
+      return raw;
+    },
+    format: (raw: string) => {
+      try {
+        return seedsDisplay(parseRedisSeeds(raw, '--redis-url'));
+      } catch {
+        return redactUrl(raw);
+      }
+    },
     default: undefined as string | undefined,
     scope: 'run',
-    help: 'redis:// or rediss:// with user, password, db',
+    help: 'redis:// or rediss:// with user, password, db; several comma-separated seeds name one Redis Cluster (detected from cluster_enabled)',
     defaultText: 'REDIS_URL, else REDIS_HOST..., else a throwaway redis-server',
     example: 'redis://127.0.0.1:6379/0',
   }),

@@ -74,3 +74,40 @@ export class HarnessProbe {
     };
   }
 }
+
+/**
+ * Rows measured in parts (load workers, or machines merged afterwards): the
+ * worst part's lateness, waits and CPU (a worker thread's reading is the
+ * whole process's: process.cpuUsage counts every thread), pool sizes summed.
+ */
+export function mergeHarnessReports(reports: readonly HarnessReport[], part: string): HarnessReport {
+  const worst = (values: (number | null | undefined)[]) => {
+    const known = values.filter((v): v is number => typeof v === 'number');
+    return known.length > 0 ? Math.max(...known) : null;
+  };
+  const late = reports.map((r) => r.lateness).filter((l) => l !== null);
+  const first = reports[0] as HarnessReport;
+  const reasons = reports.flatMap((r, w) => (r.bottleneck ? [`${part} ${w}: ${r.bottleneck}`] : []));
+  return {
+    cpuCores: worst(reports.map((r) => r.cpuCores)) as number,
+    lateness:
+      late.length === 0
+        ? null
+        : {
+            p50Ms: worst(late.map((l) => l.p50Ms)) as number,
+            p99Ms: worst(late.map((l) => l.p99Ms)) as number,
+            maxMs: worst(late.map((l) => l.maxMs)) as number,
+          },
+    sourceDelay: {
+      requestedMs: first.sourceDelay.requestedMs,
+      p50Ms: worst(reports.map((r) => r.sourceDelay.p50Ms)),
+      p99Ms: worst(reports.map((r) => r.sourceDelay.p99Ms)),
+    },
+    pool: {
+      size: reports.reduce((sum, r) => sum + r.pool.size, 0),
+      waitP99Ms: worst(reports.map((r) => r.pool.waitP99Ms)),
+      maxQueue: reports.reduce((sum, r) => sum + r.pool.maxQueue, 0),
+    },
+    bottleneck: reasons.length > 0 ? reasons.join('; ') : null,
+  };
+}

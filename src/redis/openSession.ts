@@ -10,7 +10,7 @@ import { parseRedisUrl, type RedisUrlTarget } from '../config/redisTarget.ts';
 import { detectRedisMode } from './clusterConnection.ts';
 import { type ClusterSession, openClusterSession } from './clusterSession.ts';
 import type { ConnectOptions } from './connection.ts';
-import { openRedisSession, type RedisSession } from './redisSession.ts';
+import { openRedisSession, type RedisSession, type ThrowawayMemory } from './redisSession.ts';
 import { startThrowawayCluster } from './throwawayCluster.ts';
 
 export type SessionTarget =
@@ -21,10 +21,14 @@ export type SessionTarget =
 
 export type BenchRedis = RedisSession | ClusterSession;
 
-export async function openSession(target: SessionTarget, options: ConnectOptions = {}): Promise<BenchRedis> {
+export async function openSession(
+  target: SessionTarget,
+  options: ConnectOptions = {},
+  memory?: ThrowawayMemory,
+): Promise<BenchRedis> {
   switch (target.kind) {
     case 'throwaway':
-      return openRedisSession(target, options);
+      return openRedisSession(target, options, memory);
     case 'throwaway-cluster': {
       const cluster = await startThrowawayCluster(target.masters);
       const seeds = cluster.urls.map((url) => parseRedisUrl(url, '--redis-url')) as RedisSeeds;

@@ -16,7 +16,8 @@ export type RunStatus = 'complete' | 'degraded' | 'interrupted';
 
 export interface SnapshotEnv {
   node: string;
-  redis: { version: string; mode: string };
+  /** `mode: "cluster"` also lists the masters (`host:port`, in slot order). */
+  redis: { version: string; mode: string; masters?: string[] };
   source: { kind: string; version: string; pool?: number };
   cpu: string;
   cores: number;

@@ -25,6 +25,8 @@ export function offlineLab(): Lab {
     source: refuse,
     newService: refuse,
     measureRow: refuse,
+    workers: 1,
+    measureInWorkers: refuse,
     rawGet: refuse,
     memoryStats: refuse,
     memoryUsage: refuse,

@@ -8,7 +8,8 @@
 import { CacheAsideService } from '../cache/cacheAside.ts';
 import { type CacheCounters, newCacheCounters } from '../cache/counters.ts';
 import type { Settings } from '../config/options.ts';
-import type { RedisSession } from '../redis/redisSession.ts';
+import { deleteByPrefixOnCluster } from '../redis/clusterKeyspace.ts';
+import type { BenchRedis } from '../redis/openSession.ts';
 import type { SourceDriver } from '../source/driver.ts';
 import { latencySampler, meanLatencyMs } from '../source/latency.ts';
 import { Source } from '../source/source.ts';
@@ -16,6 +17,8 @@ import { VersionLog } from '../source/versionLog.ts';
 import type { Lab, Progress, ServiceSpec } from '../suites/context.ts';
 import { runReads } from '../suites/readRun.ts';
 import type { Rng } from '../workload/rng.ts';
+import type { LoadWorkers } from './loadWorkers.ts';
+import { mergeWorkerRow, sumCounters } from './rowMerge.ts';
 
 export interface RunAccount {
   /** Every service's counters, for the run's totals. */
@@ -40,10 +43,10 @@ export function runErrors(account: RunAccount): { redis: number; source: number;
 }
 
 export function createLab(
-  session: RedisSession,
+  session: BenchRedis,
   driver: SourceDriver,
   account: RunAccount,
-  run: { signal: AbortSignal; progress: Progress },
+  run: { signal: AbortSignal; progress: Progress; workers?: LoadWorkers },
 ): Lab {
   const versions = new VersionLog(driver.readOnly ? 0 : 1);
   return {
@@ -69,10 +72,29 @@ export function createLab(
           ...settings,
           signal: run.signal,
           serverCounts: () => session.keyspaceCounts(),
-          serverMemory: () => session.memoryStats(),
-          countKeys: (prefix) => session.countKeys(prefix),
+          serverMemory: () => (session.mode === 'standalone' ? session.memoryStats() : Promise.resolve(null)),
+          countKeys: (prefix) => (session.mode === 'standalone' ? session.countKeys(prefix) : Promise.resolve(null)),
           onProgress: (fraction) => run.progress.update(fraction),
         });
+      } finally {
+        run.progress.stop();
+      }
+    },
+    workers: run.workers?.count ?? 1,
+    async measureInWorkers(label, spec) {
+      const workers = run.workers;
+      if (!workers) throw new Error('measureInWorkers without --workers: a suite must check lab.workers');
+      run.progress.start(label);
+      try {
+        const row = await workers.runRow(spec, {
+          signal: run.signal,
+          onProgress: (fraction) => run.progress.update(fraction),
+          serverCounts: () => session.keyspaceCounts(),
+        });
+        // The run's totals include every worker's whole row, warm-up too, as an in-thread row's do.
+        account.counters.push(sumCounters(row.results.map((r) => r.total)));
+        account.connectionErrors += row.connectionErrors;
+        return mergeWorkerRow(row);
       } finally {
         run.progress.stop();
       }
@@ -80,10 +102,26 @@ export function createLab(
     rawGet(key: string) {
       return session.store.rawGet(key);
     },
-    throwaway: session.throwawayMemory,
-    memoryStats: () => session.memoryStats(),
-    memoryUsage: (prefix, sample) => session.memoryUsage(prefix, sample),
-    deleteKeys: (prefix) => session.deleteKeys(prefix),
-    setMaxmemory: (bytes) => session.setMaxmemory(bytes),
+    ...memoryCapabilities(session),
+  };
+}
+
+/** What the capacity suite asks of Redis's memory: a single server's; on a cluster the figures are null. */
+function memoryCapabilities(
+  session: BenchRedis,
+): Pick<Lab, 'throwaway' | 'memoryStats' | 'memoryUsage' | 'deleteKeys' | 'setMaxmemory'> {
+  return {
+    throwaway: session.mode === 'standalone' ? session.throwawayMemory : undefined,
+    memoryStats: () => (session.mode === 'standalone' ? session.memoryStats() : Promise.resolve(null)),
+    memoryUsage: (prefix, sample) =>
+      session.mode === 'standalone' ? session.memoryUsage(prefix, sample) : Promise.resolve([]),
+    async deleteKeys(prefix) {
+      if (session.mode === 'standalone') return session.deleteKeys(prefix);
+      return (await deleteByPrefixOnCluster(session.cluster, prefix)).removed;
+    },
+    setMaxmemory: (bytes) =>
+      session.mode === 'standalone'
+        ? session.setMaxmemory(bytes)
+        : Promise.reject(new Error('maxmemory is set on a throwaway redis-server only, not on a cluster')),
   };
 }

@@ -13,7 +13,7 @@ import { RUN, recordRunSettings, recordSettings, resolveRun, resolveSettings } f
 import { toRunUnits } from '../config/speedup.ts';
 import { InterruptedError } from '../errors.ts';
 import { stopTimer } from '../load/preciseTimer.ts';
-import type { RedisSession } from '../redis/redisSession.ts';
+import type { BenchRedis } from '../redis/openSession.ts';
 import { calibrationTable } from '../report/calibrate.ts';
 import { hitCurveChart, ttlSweepCharts } from '../report/chart.ts';
 import { chartSection } from '../report/chartFiles.ts';
@@ -36,7 +36,9 @@ import type { TtlSweepResult } from '../suites/ttlSweep.ts';
 import { createRng } from '../workload/rng.ts';
 import { checkTracePlan, loadTraces, offlineLab, rowsNeeded, type TraceTable, traceSizes } from './backend.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
+import type { LoadWorkers } from './loadWorkers.ts';
 import { runPasses } from './passes.ts';
+import { describeRedis, loadWorkers, stoppedNote, workerNotes } from './runScale.ts';
 import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
 import { connect, describeMemory } from './throwawayRedis.ts';
 
@@ -70,20 +72,25 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
   };
   const unused = unusedFlagsNote(request, (name) => SUITES.find((s) => s.name === name)?.uses ?? []);
   if (unused) io.err(unused);
+  for (const line of workerNotes(run, request.suites)) io.err(line);
   checkTracePlan(plan, unused, io);
   // Read before anything starts: a bad trace is refused (exit 2) without starting Redis.
   const traces = await loadTraces(plan, say);
   if (plan.every(({ suite }) => suite.offline)) return runOffline({ request, run, plan, traces, started, io, say });
   const account = newRunAccount();
-  const session = await connect(run, plan, io.env, account);
+  const session = await connect(run, plan, io, account);
   let driver: SourceDriver | undefined;
+  let workers: LoadWorkers | undefined;
   try {
-    say(`redis: ${session.display} (Redis ${session.server.version}), run prefix ${session.prefix}`);
-    if (session.throwawayMemory) say(`redis: ${describeMemory(session.throwawayMemory)}`);
+    say(`redis: ${session.display} (${describeRedis(session)}), run prefix ${session.prefix}`);
+    if (session.mode === 'standalone' && session.throwawayMemory)
+      say(`redis: ${describeMemory(session.throwawayMemory)}`);
     driver = await openSource(sourcePlan, runIdOf(session.prefix), poolSize(plan));
     await prepareSource(driver, plan, run, { request, io, say, traces });
     const progress = createProgress(request.quiet);
-    const lab = createLab(session, driver, account, { signal: io.signal, progress });
+    const rows = Math.max(...plan.map(({ suite, production: p }) => rowsNeeded(suite, p, traces)));
+    workers = loadWorkers(run, session, driver, rows, io.err);
+    const lab = createLab(session, driver, account, { signal: io.signal, progress, workers });
     const sections = await runSuites(plan, { lab, progress, say, traces }, run, io);
     const pool = poolSize(plan);
     const snapshot = buildSnapshot({ request, run, session, driver, pool, account, sections, started });
@@ -97,7 +104,7 @@ export async function runBench(request: BenchRequest, io: BenchIo): Promise<Benc
     const written = await report(snapshot, request.quiet, run, io);
     return { snapshot, written };
   } finally {
-    await cleanUp(session, driver, { io, say });
+    await cleanUp(session, driver, workers, { io, say });
   }
 }
 
@@ -150,12 +157,14 @@ async function prepareSource(
  * server is stopped. Failures to clean up are said even under --quiet.
  */
 async function cleanUp(
-  session: RedisSession,
+  session: BenchRedis,
   driver: SourceDriver | undefined,
+  workers: LoadWorkers | undefined,
   { io, say }: { io: BenchIo; say: (line: string) => void },
 ): Promise<void> {
   // Ended while the rest is cleaned up: a timer thread alive at exit slows the exit.
   const timerStopped = stopTimer();
+  await workers?.close();
   const dropped = await driver?.close();
   const { removedKeys, error } = await session.close();
   await timerStopped;
@@ -163,8 +172,7 @@ async function cleanUp(
   if (error) io.err(`warning: could not remove the run's keys under ${session.prefix}: ${error}`);
   else {
     const table = dropped?.droppedTable ? `, dropped table ${dropped.droppedTable}` : '';
-    const server = session.throwaway ? ', stopped the throwaway redis-server' : '';
-    say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${table}${server}`);
+    say(`cleanup: removed ${removedKeys} keys under ${session.prefix}${table}${stoppedNote(session)}`);
   }
 }
 
@@ -172,7 +180,7 @@ interface Finished {
   request: BenchRequest;
   run: Settings;
   /** Both absent when only offline suites ran. */
-  session?: RedisSession;
+  session?: BenchRedis;
   driver?: SourceDriver;
   /** Connections the database pool holds (SQLite: queries in flight at most). */
   pool: number;
@@ -197,7 +205,7 @@ function buildSnapshot({ request, run, session, driver, pool, account, sections,
       scenario: request.scenario.name,
       scenarioDescription: request.scenario.description,
       redis: session?.display ?? 'none (offline suites only)',
-      ...(session?.throwawayMemory ? { redisServer: session.throwawayMemory } : {}),
+      ...(session?.mode === 'standalone' && session.throwawayMemory ? { redisServer: session.throwawayMemory } : {}),
       source: driver?.display ?? 'none (offline suites only)',
       ...(driver?.readOnly ? { sourceQuery: run.sourceQuery, sourceIds: run.sourceIds } : {}),
       ...recordRunSettings(run),

@@ -7,12 +7,13 @@
 import { formatBytes } from '../config/memory.ts';
 import { displayName } from '../config/option.ts';
 import { type Settings, specOf } from '../config/options.ts';
-import { resolveRedisTarget } from '../config/redisTarget.ts';
 import { UsageError } from '../errors.ts';
 import { startTimer, stopTimer } from '../load/preciseTimer.ts';
-import { openRedisSession, type RedisSession, type ThrowawayMemory } from '../redis/redisSession.ts';
+import { type BenchRedis, openSession } from '../redis/openSession.ts';
+import type { ThrowawayMemory } from '../redis/redisSession.ts';
 import type { Suite } from '../suites/suite.ts';
 import type { RunAccount } from './lab.ts';
+import { sessionTarget } from './sessionTarget.ts';
 
 type Plan = readonly { suite: Suite }[];
 
@@ -20,16 +21,19 @@ type Plan = readonly { suite: Suite }[];
 export async function connect(
   run: Settings,
   plan: Plan,
-  env: NodeJS.ProcessEnv,
+  io: { env: NodeJS.ProcessEnv; err(line: string): void },
   account: RunAccount,
-): Promise<RedisSession> {
-  const target = resolveRedisTarget(run.redisUrl, env);
+): Promise<BenchRedis> {
+  // --throwaway-cluster, --redis-url (one URL or a cluster's seeds), REDIS_URL, REDIS_HOST…, or a throwaway server.
+  const { target, note } = sessionTarget(run, io.env);
+  if (note) io.err(note);
   const memory = throwawayMemory(run, plan, target.kind === 'throwaway');
   await startTimer(run.timer ?? 'thread');
   const onError = () => {
     account.connectionErrors++;
   };
-  return openRedisSession(target, { commandTimeoutMs: run.redisTimeoutMs, onError }, memory).catch(
+  // A throwaway cluster is stopped by openSession itself when opening fails, and by close() on every later path.
+  return openSession(target, { commandTimeoutMs: run.redisTimeoutMs, onError }, memory).catch(
     async (error: unknown) => {
       await stopTimer();
       throw error;

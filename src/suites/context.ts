@@ -6,10 +6,12 @@
  */
 import type { CacheAsideOptions, CacheAsideService } from '../cache/cacheAside.ts';
 import type { Settings } from '../config/options.ts';
+import type { KeyDistribution, LatencySpec, TtlMs } from '../config/types.ts';
+import type { LoadWindow } from '../load/drivers.ts';
 import type { MemoryStats } from '../redis/serverStats.ts';
 import type { Source } from '../source/source.ts';
 import type { Rng } from '../workload/rng.ts';
-import type { ReadRunResult, ReadRunSettings } from './readRun.ts';
+import type { LoadShape, ReadRunResult, ReadRunSettings } from './readRun.ts';
 import type { LoadedTrace } from './traceInput.ts';
 
 export interface Progress {
@@ -37,6 +39,15 @@ export interface Lab {
     label: string,
     settings: Omit<ReadRunSettings, 'signal' | 'onProgress' | 'serverCounts' | 'serverMemory' | 'countKeys'>,
   ): Promise<ReadRunResult>;
+  /** Load worker threads of the run (`--workers`); 1 means the row runs in this thread. */
+  workers: number;
+  /**
+   * One read-only row offered from `workers` threads: each builds the row's
+   * service on its own connection from this description, draws its own keys
+   * (the row's stream forked per worker, the same key popularity) and offers
+   * its share of the load; histograms are merged and counts summed.
+   */
+  measureInWorkers(label: string, spec: WorkerRowSpec): Promise<ReadRunResult>;
   /** A bare GET on the read connection, with no timeout machinery: the floor of a hit. */
   rawGet(key: string): Promise<string | null>;
   /** The throwaway redis-server's memory settings as started; undefined on a Redis the user named. */
@@ -49,6 +60,23 @@ export interface Lab {
   deleteKeys(prefix: string): Promise<number>;
   /** CONFIG SET maxmemory (0: no limit); throws unless the server is the run's throwaway one. */
   setMaxmemory(bytes: number): Promise<void>;
+}
+
+/** A measured row as plain data, so a worker thread can build it: what rowService and the sampler take. */
+export interface WorkerRowSpec {
+  /** The row draws from the run seed fork `suite:index`, as it does in this thread. */
+  suite: string;
+  index: number;
+  keyPrefix: string;
+  ttlMs: TtlMs;
+  slidingTtl?: boolean;
+  ttlJitterPct?: number;
+  dist: KeyDistribution;
+  keys: number;
+  load: LoadShape;
+  window: LoadWindow;
+  sourceLatency: LatencySpec;
+  sourcePool: number;
 }
 
 export interface SuiteContext {

@@ -109,11 +109,13 @@ export interface ReadRunResult {
   /** δ: mean time from a stored load's query to its SET completing; null when nothing was stored. */
   raceMs: number | null;
   harness: HarnessReport;
+  /** The achieved rate of each load worker thread (`--workers`); absent when the row ran in this thread. */
+  perWorker?: number[];
   /** Null when INFO could not be read (or the lab does not provide it). */
   memory: RowMemory | null;
 }
 
-const OUTCOMES: readonly ReadOutcome[] = ['hit', 'miss', 'uncached', 'fallback'];
+export const OUTCOMES: readonly ReadOutcome[] = ['hit', 'miss', 'uncached', 'fallback'];
 
 /** The row's latencies and outcomes, counted for measured reads only. */
 class RowRecorder {

@@ -60,6 +60,9 @@ export function loadReport(run: ReadRunResult) {
     lateSends: d.lateSends,
     veryLateSends: d.veryLateSends,
     errors: d.errors,
+    /** Threads that offered the load, and the rate each achieved (`--workers`). */
+    workers: run.perWorker?.length ?? 1,
+    perWorkerRates: run.perWorker ?? [d.achievedRate],
   };
 }
 
@@ -93,7 +96,7 @@ export function rowService(
   const source = lab.source(settings, row.rng.fork('source'));
   const service = lab.newService({
     source,
-    keyPrefix: `${lab.prefix}${row.suite}:${row.index}:`,
+    keyPrefix: rowKeyPrefix(ctx, row.suite, row.index),
     ttlMs: row.ttlMs,
     slidingTtl: settings.slidingTtl,
     ttlJitterPct: settings.ttlJitterPct,
@@ -101,6 +104,11 @@ export function rowService(
     ...extra,
   });
   return { source, service };
+}
+
+/** Where a row's keys live: the run prefix, the suite and the row, so rows never share a key. */
+export function rowKeyPrefix(ctx: SuiteContext, suite: string, index: number): string {
+  return `${ctx.lab.prefix}${suite}:${index}:`;
 }
 
 /**

@@ -12,8 +12,9 @@ import { predictFilling } from '../workload/model.ts';
 import { loadShape, required, type SuiteContext } from './context.ts';
 import { hitRatioCounts, sourceReadCounts } from './figureCounts.ts';
 import { type PredictionBasis, predictionNotes, predictRow } from './rowPrediction.ts';
-import { deriveWarmup, measureRows, memoryFields, ROW_OPTIONS, rowDurationMs, rowService } from './rows.ts';
+import { deriveWarmup, measureRows, memoryFields, ROW_OPTIONS, rowDurationMs } from './rows.ts';
 import { defineSuite, type TableData, type TableView } from './suite.ts';
+import { measureSweepRow } from './sweepRow.ts';
 import { capacityNotes, figure, harnessNotes, ttlCell } from './tableKit.ts';
 import { planReplay } from './traceReplay.ts';
 import { replayRow, traceSweep } from './ttlSweepReplay.ts';
@@ -67,17 +68,8 @@ async function sweepRow(ctx: SuiteContext, index: number, ttlMs: TtlMs): Promise
   const durationMs = rowDurationMs(required(settings, 'durationMs'), ttlMs);
   const rng = ctx.rng.fork(`ttl-sweep:${index}`);
   const sampler = createKeySampler(required(settings, 'dist'), required(settings, 'keys'), rng.fork('keys'));
-  const { source, service } = rowService(ctx, { suite: 'ttl-sweep', index, ttlMs, rng });
-  const label = `ttl-sweep ttl=${formatTtl(ttlMs)}`;
-  const run = await ctx.lab.measureRow(label, {
-    service,
-    source,
-    sampler,
-    load,
-    window: { warmupMs, durationMs },
-    rng,
-    crossCheckSource: true,
-  });
+  const window = { warmupMs, durationMs };
+  const run = await measureSweepRow(ctx, { index, ttlMs, rng, sampler, load, window });
   const memory = memoryFields(run);
   const predicted = predictRow(run, memory, { sampler, rng: rng.fork('prediction'), ttlMs, settings: ctx.settings });
   // Memory, not time, bounds a capacity-bound cache: LRU has a steady state, the filling does not apply.

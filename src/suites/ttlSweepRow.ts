@@ -3,6 +3,7 @@
  * shared by the synthetic rows (ttlSweep.ts) and the trace replay's
  * (ttlSweepReplay.ts).
  */
+import type { ReadOutcome } from '../cache/cacheAside.ts';
 import type { TtlMs } from '../config/types.ts';
 import type { HarnessReport } from '../metrics/harness.ts';
 import { encodeHistogram, summarize } from '../metrics/latencyHistogram.ts';
@@ -21,6 +22,8 @@ export interface TtlSweepRow extends MemoryFields {
   /** The counts behind `hitRatio`: hits out of the reads that asked Redis. */
   hits: number;
   cacheReads: number;
+  /** Reads per outcome: what a merge of snapshots recomputes the hit ratio from. */
+  counts: Record<ReadOutcome, number>;
   hitRatio: number | null;
   predictedHitRatio: number | null;
   predictionBasis: PredictionBasis;
@@ -50,6 +53,8 @@ export interface TtlSweepRow extends MemoryFields {
   harness: HarnessReport;
   /** Compressed, base64-encoded HDR histogram of read latency in microseconds. */
   histogram: string;
+  /** The same for latency from the actual send (`service`). */
+  serviceHistogram: string;
   /**
    * TTL none only (else null): it has no steady state, so where the cache
    * stood at the window's end — resident share of the key space, the hit
@@ -98,6 +103,7 @@ export function sweepFigures(
     productionTtlMs: required(ctx.production, 'ttl')[index] ?? null,
     reads: run.reads,
     ...hitCounts(run),
+    counts: { ...run.counts },
     hitRatio: ttlMs === 0 ? null : run.hitRatio,
     predictedHitRatio: ttlMs === 0 ? null : predicted.hitRatio,
     predictionBasis: predicted.basis,
@@ -115,6 +121,7 @@ export function sweepFigures(
     redisErrors: run.cache.redisErrors,
     harness: run.harness,
     histogram: encodeHistogram(run.all),
+    serviceHistogram: encodeHistogram(run.service),
     filling: measured.filling,
     ...memory,
   };

@@ -34,6 +34,8 @@ export interface CliOptions {
   againWhen?: RegExp;
   /** A child still running after this long is killed; the test then fails on its exit code. */
   killAfterMs?: number;
+  /** Another command of the package, e.g. `bench/merge.ts`; bench/cli.ts when omitted. */
+  script?: string;
 }
 
 export interface CliRun {
@@ -61,7 +63,7 @@ export function cliEnv(extra: CliOptions['env'] = {}): NodeJS.ProcessEnv {
 
 export function startCli(args: string[], options: CliOptions = {}): CliRun {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? 'bench/cli.ts', ...args], {
     cwd: ROOT,
     env: cliEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
