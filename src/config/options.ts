@@ -7,11 +7,18 @@
  */
 import { MEMORY_OPTIONS } from './memoryOptions.ts';
 import type { OptionSpec } from './option.ts';
+import { REPEAT_OPTIONS } from './repeatOptions.ts';
 import { RUN_OPTIONS } from './runOptions.ts';
 import { SCALE_OPTIONS } from './scaleOptions.ts';
 import { SUITE_OPTIONS } from './suiteOptions.ts';
 
-export const OPTIONS = [...RUN_OPTIONS, ...SCALE_OPTIONS, ...MEMORY_OPTIONS, ...SUITE_OPTIONS] as const;
+export const OPTIONS = [
+  ...RUN_OPTIONS,
+  ...REPEAT_OPTIONS,
+  ...SCALE_OPTIONS,
+  ...MEMORY_OPTIONS,
+  ...SUITE_OPTIONS,
+] as const;
 
 type Spec = (typeof OPTIONS)[number];
 export type OptionKey = Spec['key'];

@@ -20,8 +20,6 @@ import {
 } from './values.ts';
 
 const MAX_REDIS_TIMEOUT_MS = 60_000;
-/** Enough for any test of repeats; past it a run takes hours. */
-const MAX_REPEAT = 50;
 /** A week: past it a stale-age limit or a latency target is no limit at all. */
 const MAX_STALE_AGE_MS = 7 * 24 * 3600_000;
 const text = (value: string) => value;
@@ -216,27 +214,6 @@ export const RUN_OPTIONS = [
     scope: 'run',
     help: 'seed of every random choice (0 to 4294967295)',
     example: '42',
-  }),
-  option({
-    key: 'repeat',
-    flag: 'repeat',
-    type: 'number',
-    metavar: 'N',
-    parse: (l, r) => parseInteger(l, r, 1, MAX_REPEAT),
-    format: String,
-    default: 1,
-    scope: 'run',
-    help:
-      'run every row N times, in alternating order; tables show median ± half its interval, compare tests the repeats. ' +
-      'N = 5 takes 5x the time (the default run: about 7 minutes); 4 is the fewest compare can call significant',
-    example: '5',
-  }),
-  option({
-    ...aSwitch,
-    key: 'calibrate',
-    flag: 'calibrate',
-    field: false,
-    help: "run N times (--repeat, default 5 here) and print each figure's run-to-run spread on this machine, to choose compare's --threshold; saves nothing but --json",
   }),
   option({
     key: 'timer',

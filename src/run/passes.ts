@@ -6,6 +6,8 @@
  * starts from an empty cache), and odd passes measure the rows in reverse
  * (`inRunOrder`). The passes are folded into one section by `mergeRepeats`.
  */
+import type { BenchRequest } from '../config/args.ts';
+import type { Settings } from '../config/options.ts';
 import type { SuiteContext } from '../suites/context.ts';
 import { mergeRepeats } from '../suites/repeats.ts';
 import type { Suite } from '../suites/suite.ts';
@@ -44,3 +46,15 @@ function passContext(ctx: SuiteContext, index: number, count: number): SuiteCont
     progress: { ...ctx.progress, start: (label) => ctx.progress.start(label + tag) },
   };
 }
+
+/**
+ * `--calibrate` is a run with repeats (5 unless --repeat says) that saves
+ * nothing under results/ (it measures the machine, not a result; --json
+ * still writes its snapshot).
+ */
+export function calibrating(run: Settings, request: BenchRequest): Settings {
+  if (!run.calibrate) return run;
+  return { ...run, repeat: request.given.repeat ?? DEFAULT_CALIBRATION_PASSES, noSave: true };
+}
+
+const DEFAULT_CALIBRATION_PASSES = 5;

@@ -37,7 +37,7 @@ import { createRng } from '../workload/rng.ts';
 import { checkTracePlan, loadTraces, offlineLab, rowsNeeded, type TraceTable, traceSizes } from './backend.ts';
 import { createLab, newRunAccount, type RunAccount, runErrors } from './lab.ts';
 import type { LoadWorkers } from './loadWorkers.ts';
-import { runPasses } from './passes.ts';
+import { calibrating, runPasses } from './passes.ts';
 import { describeRedis, loadWorkers, stoppedNote, workerNotes } from './runScale.ts';
 import { fitKeysToIds, openSource, planSource, poolSize, seedSource, sourceDefaults, sourceLine } from './runSource.ts';
 import { connect, describeMemory } from './throwawayRedis.ts';
@@ -252,18 +252,6 @@ async function runSuites(
     throw new InterruptedError('interrupted: the run was stopped; its keys were removed and nothing was saved');
   return sections;
 }
-
-/**
- * `--calibrate` is a run with repeats (5 unless --repeat says) that saves
- * nothing under results/ (it measures the machine, not a result; --json
- * still writes its snapshot).
- */
-function calibrating(run: Settings, request: BenchRequest): Settings {
-  if (!run.calibrate) return run;
-  return { ...run, repeat: request.given.repeat ?? DEFAULT_CALIBRATION_PASSES, noSave: true };
-}
-
-const DEFAULT_CALIBRATION_PASSES = 5;
 
 async function report(snapshot: Snapshot, quiet: boolean, run: Settings, io: BenchIo): Promise<string[]> {
   const tables = snapshotTables(snapshot);

@@ -83,17 +83,16 @@ export interface ReadRunResult {
   all: Histogram;
   /** Latency from the actual send: Redis's and the source's time, without the harness's lateness. */
   service: Histogram;
+  /** By outcome; then, from the actual send, the reads the source served (misses, uncached): its time without the harness's lateness. */
   byOutcome: Record<ReadOutcome, Histogram>;
-  /** From the actual send, the reads the source served (misses, uncached): the source's time without the harness's lateness. */
   sourceServed: Histogram;
   counts: Record<ReadOutcome, number>;
   reads: number;
   /** Client-side hits over reads that asked Redis (hits, misses, fallbacks); null when none did (TTL 0). */
   hitRatio: number | null;
   serverHitRatio: number | null;
-  /** Source queries during the measured window, per second (misses, uncached reads and fallbacks). */
+  /** Source queries during the measured window, per second (misses, uncached reads and fallbacks), and their count. */
   sourceReadsPerSec: number;
-  /** The count behind it (over `driver.measuredWindowMs`): compare's single-run Poisson test needs it. */
   sourceReads: number;
   /** The same, counted by the database (crossCheckSource on a MySQL/MariaDB or PostgreSQL source); else null. */
   serverSourceReadsPerSec: number | null;
