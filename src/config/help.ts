@@ -119,7 +119,7 @@ export function helpText(suites: readonly HelpSuite[]): string {
     '  npm run bench',
     '  npm run bench -- ttl-sweep --ttl 0,1s,10s,none --dist zipf:1.1 --max-stale 1%',
     '  npm run bench -- --scenario product-catalogue --redis-url redis://127.0.0.1:6379 --quiet',
-    '  npm run bench -- --rerun results/default/2026-11-25T20-22-28Z.json',
+    '  npm run bench -- --rerun results/default/2026-11-26T10-04-18Z.json',
     '',
   ].join('\n');
 }

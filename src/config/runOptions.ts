@@ -125,12 +125,12 @@ export const RUN_OPTIONS = [
     field: false,
     type: 'string',
     metavar: 'SNAPSHOT',
-    parse: parsePath('a snapshot file such as results/default/2026-11-25T20-22-28Z.json'),
+    parse: parsePath('a snapshot file such as results/default/2026-11-26T10-04-18Z.json'),
     format: text,
     default: undefined as string | undefined,
     scope: 'run',
     help: "run a snapshot's exact settings again; flags given beside it override",
-    example: 'results/default/2026-11-25T20-22-28Z.json',
+    example: 'results/default/2026-11-26T10-04-18Z.json',
   }),
   /*
    * The answer's constraints (src/answer/): what the recommended TTL must
