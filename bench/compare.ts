@@ -8,9 +8,10 @@
 import { exitCodeOf, formatError, UsageError } from '../src/errors.ts';
 import { compareSnapshots } from '../src/report/compare.ts';
 import { renderComparison, renderComparisonMarkdown } from '../src/report/compareRender.ts';
-import { readSnapshot } from '../src/report/snapshotFile.ts';
+import { renderCompareHtml } from '../src/report/html.ts';
+import { readSnapshot, writeFileAtomic } from '../src/report/snapshotFile.ts';
 
-const USAGE = `usage: npm run compare -- OLD.json NEW.json [--threshold PCT] [--md] [--judge-single] [--judge-harness-bound] [--allow-config-diff]
+const USAGE = `usage: npm run compare -- OLD.json NEW.json [--threshold PCT] [--md] [--html FILE] [--judge-single] [--judge-harness-bound] [--allow-config-diff]
 
 Compares two snapshots of the same scenario figure by figure, rows aligned by
 TTL / strategy / path, and prints one line per figure: OLD, NEW, the change
@@ -46,6 +47,7 @@ Options:
                         and --threshold=5% all work. npm run bench -- --calibrate
                         prints this machine's run-to-run spread to choose it from
   --md                  print Markdown (for a CI job summary) instead of the table
+  --html FILE           also write an HTML report: the verdicts, and both runs on each chart
   --judge-single        judge single-run latencies and ops/s by the threshold alone
   --judge-harness-bound judge the p99 of harness-bound rows too
   --allow-config-diff   judge the figures even when a workload setting differs
@@ -74,6 +76,7 @@ interface CompareArgs {
   judgeSingle: boolean;
   judgeHarnessBound: boolean;
   md: boolean;
+  html: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): CompareArgs {
@@ -85,6 +88,7 @@ function parseArgs(argv: readonly string[]): CompareArgs {
     judgeSingle: false,
     judgeHarnessBound: false,
     md: false,
+    html: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -97,14 +101,19 @@ function parseArgs(argv: readonly string[]): CompareArgs {
     else if (arg === '--judge-single') args.judgeSingle = true;
     else if (arg === '--judge-harness-bound') args.judgeHarnessBound = true;
     else if (arg === '--md') args.md = true;
-    else if (arg.startsWith('--threshold=')) args.threshold = parseThreshold(arg.slice('--threshold='.length));
+    else if (arg === '--html') {
+      const value = argv[++i];
+      if (value === undefined || value === '' || value.startsWith('-'))
+        throw new UsageError('--html needs a value; expected an HTML file path, e.g. --html /tmp/compare.html');
+      args.html = value;
+    } else if (arg.startsWith('--threshold=')) args.threshold = parseThreshold(arg.slice('--threshold='.length));
     else if (arg === '--threshold') {
       const value = argv[++i];
       if (value === undefined) throw new UsageError('--threshold needs a value; expected a percentage, e.g. 5');
       args.threshold = parseThreshold(value);
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(
-        `unknown option "${arg}"; expected OLD.json NEW.json [--threshold PCT] [--md] [--judge-single] [--judge-harness-bound] [--allow-config-diff] (see --help)`,
+        `unknown option "${arg}"; expected OLD.json NEW.json [--threshold PCT] [--md] [--html FILE] [--judge-single] [--judge-harness-bound] [--allow-config-diff] (see --help)`,
       );
     } else args.files.push(arg);
   }
@@ -124,7 +133,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const [oldPath, newPath] = args.files as [string, string];
-  const comparison = compareSnapshots(await readSnapshot(oldPath), await readSnapshot(newPath), args);
+  const [oldSnapshot, newSnapshot] = [await readSnapshot(oldPath), await readSnapshot(newPath)];
+  const comparison = compareSnapshots(oldSnapshot, newSnapshot, args);
+  if (args.html !== undefined)
+    await writeFileAtomic(args.html, renderCompareHtml(oldSnapshot, newSnapshot, comparison));
   process.stdout.write(`${args.md ? renderComparisonMarkdown(comparison) : renderComparison(comparison)}\n`);
   return comparison.regressions > 0 ? 1 : 0;
 }

@@ -9,9 +9,12 @@ import { parseReportArgs } from '../../src/report/reportArgs.ts';
 import { readSnapshot } from '../../src/report/snapshotFile.ts';
 import { cliEnv, errorLines, filesUnder, ROOT, STACK_LINE, tempDir } from '../helpers/cli.ts';
 
-function report(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function report(
+  args: string[],
+  script = 'bench/report.ts',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/report.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: ROOT,
       env: cliEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,4 +105,28 @@ describe('parseReportArgs', () => {
     expect(() => parseReportArgs(args)).toThrow(UsageError);
     expect(() => parseReportArgs(args)).toThrow(message);
   });
+});
+
+describe('npm run compare -- OLD NEW --html FILE', () => {
+  it('writes one HTML page with the verdicts and both runs on each chart', async () => {
+    const dir = tempDir('cab-compare-html-');
+    const source = await committedSnapshotPath();
+    const out = join(dir, 'compare.html');
+    const result = await report([source, source, '--html', out], 'bench/compare.ts');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const html = await readFile(out, 'utf8');
+    expect(html).toContain('OLD dashed, NEW solid');
+    expect(html.match(/<svg/g)).toHaveLength(snapshotCharts(await readSnapshot(source)).length);
+    expect(filesUnder(dir)).toEqual(['compare.html']);
+  }, 60_000);
+
+  it('refuses --html without a file, exit 2, nothing written', async () => {
+    const dir = tempDir('cab-compare-html-');
+    const source = await committedSnapshotPath();
+    const result = await report([source, source, '--html'], 'bench/compare.ts');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --html needs a value/);
+    expect(filesUnder(dir)).toEqual([]);
+  }, 60_000);
 });
