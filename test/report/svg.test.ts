@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatTtl } from '../../src/config/duration.ts';
-import { fmtMs, fmtPct, fmtRatio } from '../../src/metrics/format.ts';
+import { fmtMs, fmtPct, fmtRate, fmtRatio } from '../../src/metrics/format.ts';
 import { renderChartLinks, writeCharts } from '../../src/report/chartFiles.ts';
 import { type Chart, compareCharts, snapshotCharts } from '../../src/report/charts.ts';
 import { readSnapshot } from '../../src/report/snapshotFile.ts';
@@ -107,7 +107,7 @@ describe('the charts of the committed default snapshot', () => {
     expect(points(seriesNamed(svg, 'measured'))).toHaveLength(rows.length - 1);
     const refs = find(svg, byClass('cab-ref'));
     expect(refs.map((r) => r.attrs['data-ref'])).toEqual([
-      `uncached (TTL 0): ${uncached?.sourceReadsPerSec.toLocaleString('en-US')}/s`,
+      `uncached (TTL 0): ${fmtRate(uncached?.sourceReadsPerSec as number)}/s`,
     ]);
   });
 
