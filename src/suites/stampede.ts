@@ -113,7 +113,7 @@ async function replayStampedeRow(
     rng,
   });
   const sim = simulateRow(replay, run, { ttlMs, sliding: ctx.settings.slidingTtl, invalidation });
-  const { expiries, lockWaits } = run.cache;
+  const { expiries, lockWaits, earlyRecomputes } = run.cache;
   // A trace starts cold: each key's first read loads once, which no expiry caused.
   const coldLoads = Math.min(run.cache.loads, coldReads(replay, invalidation));
   const loads = run.cache.loads - coldLoads;
@@ -131,6 +131,7 @@ async function replayStampedeRow(
     predictedLoadsPerExpiry: strategy.kind === 'single-flight' || strategy.kind === 'lock' ? 1 : null,
     predictedHitRatio: strategy.kind === 'xfetch' ? null : sim.hitRatio,
     lockWaits,
+    earlyRecomputes,
     ...hitCounts(run),
     hitRatio: run.hitRatio,
     p99Ms: summarize(run.all).p99Ms,
@@ -164,7 +165,7 @@ async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, stra
     window: { warmupMs: required(settings, 'warmupMs'), durationMs: windowMs },
     rng,
   });
-  const { loads, expiries, lockWaits } = run.cache;
+  const { loads, expiries, lockWaits, earlyRecomputes } = run.cache;
   const rateUsed = rate ?? run.driver.achievedRate;
   return {
     ...memoryFields(run),
@@ -179,6 +180,7 @@ async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, stra
     loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
     predictedLoadsPerExpiry: predictedLoads(strategy, sampler.probabilities, rateUsed, ttlMs, run.loadMs),
     lockWaits,
+    earlyRecomputes,
     ...hitCounts(run),
     hitRatio: run.hitRatio,
     p99Ms: summarize(run.all).p99Ms,

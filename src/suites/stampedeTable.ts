@@ -36,6 +36,8 @@ export interface StampedeRow extends MemoryFields {
   predictedHitRatio?: number | null;
   /** Misses that waited on another reader's lock. */
   lockWaits: number;
+  /** XFetch: loads started before the key expired (counted in `loads`). */
+  earlyRecomputes?: number;
   /** The counts behind `hitRatio`: hits out of the reads that asked Redis. */
   hits: number;
   cacheReads: number;
@@ -62,6 +64,13 @@ export function stampedeTable(section: StampedeResult): TableData {
       notes.push(`${at}: window lengthened to ${formatTtl(r.windowMs)} to see about ${MIN_EVENTS} expiries`);
     if (r.expiries < MIN_EVENTS)
       notes.push(`${at}: only ${r.expiries} expiries — a small sample, read its ratio with care`);
+    const early = r.earlyRecomputes ?? 0;
+    if (early > 0)
+      notes.push(
+        r.expiries === 0
+          ? `${at}: all ${fmtCount(r.loads)} loads were early recomputes — no key expired in the window, which is what XFetch is for`
+          : `${at}: ${fmtCount(early)} of its ${fmtCount(r.loads)} loads were early recomputes before the key expired, counted in loads per expiry against the ${fmtCount(r.expiries)} expiries that did happen`,
+      );
   }
   notes.push(...capacityNotes(rows, (i) => `${rows[i]?.strategy} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
   notes.push(...harnessNotes(rows, (i) => `${rows[i]?.strategy} at TTL ${formatTtl(rows[i]?.ttlMs ?? null)}`));
