@@ -126,8 +126,7 @@ async function replayStampedeRow(
     expiries,
     loads,
     coldLoads,
-    loadsPerExpiry: expiries > 0 ? loads / expiries : null,
-    loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
+    ...perExpiry(loads, expiries),
     predictedLoadsPerExpiry: strategy.kind === 'single-flight' || strategy.kind === 'lock' ? 1 : null,
     predictedHitRatio: strategy.kind === 'xfetch' ? null : sim.hitRatio,
     lockWaits,
@@ -176,8 +175,7 @@ async function stampedeRow(ctx: SuiteContext, index: number, ttlMs: number, stra
     lengthened: windowMs > rowDurationMs(asked, ttlMs),
     expiries,
     loads,
-    loadsPerExpiry: expiries > 0 ? loads / expiries : null,
-    loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
+    ...perExpiry(loads, expiries),
     predictedLoadsPerExpiry: predictedLoads(strategy, sampler.probabilities, rateUsed, ttlMs, run.loadMs),
     lockWaits,
     earlyRecomputes,
@@ -209,4 +207,12 @@ function predictedLoads(s: StampedeStrategy, p: Float64Array, rate: number, ttlM
   if (s.kind === 'single-flight' || s.kind === 'lock') return 1;
   if (s.kind === 'none' && loadMs !== null) return predictLoadsPerExpiryOver(p, rate, ttlMs, loadMs);
   return null;
+}
+
+/** Loads per expiry, with its 95% interval when it rests on a small sample. */
+function perExpiry(loads: number, expiries: number) {
+  return {
+    loadsPerExpiry: expiries > 0 ? loads / expiries : null,
+    loadsPerExpiryInterval: expiries > 0 && smallSample(expiries) ? loadsPerExpiryInterval(loads, expiries) : null,
+  };
 }
