@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/timerCost.ts [thread|spin] [RATE]`: what the precise timer
+ * `npx tsx bench/timerCost.ts [wait|thread|spin] [RATE]`: what the precise timer
  * costs on its own — Poisson wake-ups at RATE per second (default 2,000, the
  * default open-loop rate) for 5 s, nothing else — as CPU per thread of this
  * process and lateness percentiles. The figure behind `--timer` in the README.
@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { sleepUntil, startTimer, stopTimer } from '../src/load/preciseTimer.ts';
 import { createRng } from '../src/workload/rng.ts';
 
-const mode = (process.argv[2] ?? 'thread') as 'thread' | 'spin';
+const mode = (process.argv[2] ?? 'wait') as 'wait' | 'thread' | 'spin';
 const rate = Number(process.argv[3] ?? 2000);
 const ticksByThread = () =>
   Object.fromEntries(

@@ -223,9 +223,9 @@ export const RUN_OPTIONS = [
     parse: (label, raw): TimerMode =>
       TIMER_MODES.find((m) => m === raw.trim()) ?? fail(label, raw, `one of ${TIMER_MODES.join(', ')}`),
     format: (mode: TimerMode) => mode,
-    default: 'thread' as TimerMode,
+    default: 'wait' as TimerMode,
     scope: 'run',
-    help: 'how waits end on time: thread (a timer thread, light) or spin (a busy event loop: punctual, costs a core)',
+    help: 'how waits end on time: wait (the loop sleeps while nothing is in flight: lightest), thread (a timer thread) or spin (a busy event loop: punctual, costs a core)',
     example: 'spin',
   }),
   option({

@@ -27,8 +27,8 @@ export type StampedeStrategy =
   | { kind: 'xfetch'; beta: number };
 
 /** How sleeps end on time: a timer thread (default, light) or a spinning event loop (punctual, a whole core). */
-export type TimerMode = 'thread' | 'spin';
-export const TIMER_MODES: readonly TimerMode[] = ['thread', 'spin'];
+export type TimerMode = 'wait' | 'thread' | 'spin';
+export const TIMER_MODES: readonly TimerMode[] = ['wait', 'thread', 'spin'];
 
 /** The trace layouts `--trace-format` names (src/workload/trace/formats.ts reads them). */
 export type TraceFormat = 'csv' | 'twitter' | 'cachebench';

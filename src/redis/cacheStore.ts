@@ -7,6 +7,7 @@
  * connection (clusterStore.ts), because the ring of send times needs replies
  * in order, which only one connection gives.
  */
+import { trackIo } from '../load/preciseTimer.ts';
 import type { RedisClient } from './connection.ts';
 import type { GuardedConnection } from './guardedConnection.ts';
 
@@ -67,7 +68,7 @@ export abstract class GuardedStore implements CacheStore {
     onError: (error: unknown) => T | PromiseLike<T>,
   ): Promise<T> {
     const conn = this.connFor(key);
-    if (conn === null) return this.failed(key, readCommand(key, refreshTtlMs), null).then(onReply, onError);
+    if (conn === null) return this.recover(key, readCommand(key, refreshTtlMs), null).then(onReply, onError);
     conn.sending();
     const client = conn.client;
     const reply = refreshTtlMs === null ? client.get(key) : client.getEx(key, { type: 'PX', value: refreshTtlMs });
@@ -78,7 +79,7 @@ export abstract class GuardedStore implements CacheStore {
       },
       (error: unknown) => {
         conn.answered();
-        return this.failed(key, readCommand(key, refreshTtlMs), error).then(onReply, onError);
+        return this.recover(key, readCommand(key, refreshTtlMs), error).then(onReply, onError);
       },
     );
   }
@@ -115,12 +116,17 @@ export abstract class GuardedStore implements CacheStore {
 
   rawGet(key: string): Promise<string | null> {
     const conn = this.connFor(key);
-    return conn === null ? this.failed(key, readCommand(key, null), null) : conn.client.get(key);
+    return conn === null ? this.recover(key, readCommand(key, null), null) : trackIo(conn.client.get(key));
+  }
+
+  /** `failed`, counted as in flight: a cluster's redirect is a command on the wire too. */
+  private recover<T>(key: string, command: Command<T>, error: unknown): Promise<T> {
+    return trackIo(this.failed(key, command, error));
   }
 
   private run<T>(key: string, command: Command<T>): Promise<T> {
     const conn = this.connFor(key);
-    if (conn === null) return this.failed(key, command, null);
+    if (conn === null) return this.recover(key, command, null);
     conn.sending();
     return command(conn.client).then(
       (value) => {
@@ -129,7 +135,7 @@ export abstract class GuardedStore implements CacheStore {
       },
       (error: unknown) => {
         conn.answered();
-        return this.failed(key, command, error);
+        return this.recover(key, command, error);
       },
     );
   }

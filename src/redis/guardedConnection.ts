@@ -14,6 +14,7 @@
  * read falls back to the source — and a fresh one takes its place.
  * A dead server needs none of this: the socket closes and node-redis rejects.
  */
+import { ioEnded, ioStarted } from '../load/preciseTimer.ts';
 import { type RedisClient, withoutClientTimeout } from './connection.ts';
 
 const RING = 1 << 16;
@@ -29,6 +30,7 @@ export class GuardedConnection {
   private settled = 0;
   private readonly settle = () => {
     this.settled++;
+    ioEnded();
   };
   private timer: NodeJS.Timeout | undefined;
   /**
@@ -76,10 +78,13 @@ export class GuardedConnection {
     // Past the ring the oldest slot would be overwritten: commandsQueueMaxLength keeps us far below it.
     this.sentAt[this.sent & (RING - 1)] = this.now;
     this.sent++;
+    // In flight until answered: the precise timer must not put the loop to sleep meanwhile.
+    ioStarted();
   }
 
   answered(): void {
     this.settled++;
+    ioEnded();
   }
 
   /** Stops the watchdog and closes the connection. */

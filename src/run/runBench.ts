@@ -199,7 +199,7 @@ function buildSnapshot({ request, run, session, driver, pool, account, sections,
     env: describeEnvironment(
       session?.server ?? { version: 'none', mode: 'none' },
       driver ? { kind: driver.kind, version: driver.version, pool } : { kind: 'none', version: 'none' },
-      run.timer ?? 'thread',
+      run.timer ?? 'wait',
     ),
     config: {
       scenario: request.scenario.name,

@@ -32,7 +32,7 @@ export function loadWorkers(
     redisOptions: { commandTimeoutMs: run.redisTimeoutMs },
     seed: run.seed ?? 1,
     rows,
-    timer: run.timer ?? 'thread',
+    timer: run.timer ?? 'wait',
   }));
 }
 

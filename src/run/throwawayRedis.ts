@@ -28,7 +28,7 @@ export async function connect(
   const { target, note } = sessionTarget(run, io.env);
   if (note) io.err(note);
   const memory = throwawayMemory(run, plan, target.kind === 'throwaway');
-  await startTimer(run.timer ?? 'thread');
+  await startTimer(run.timer ?? 'wait');
   const onError = () => {
     account.connectionErrors++;
   };

@@ -10,7 +10,7 @@
  * connection would be.
  */
 
-import { preciseSleep as sleep } from '../load/preciseTimer.ts';
+import { ioEnded, ioStarted, preciseSleep as sleep } from '../load/preciseTimer.ts';
 import { type Histogram, newLatencyHistogram, recordMs } from '../metrics/latencyHistogram.ts';
 import type { SourceDriver, SourceRow } from './driver.ts';
 import type { LatencySampler } from './latency.ts';
@@ -88,10 +88,12 @@ export class Source {
       const sent = performance.now();
       this.reads++;
       let row: SourceRow | undefined;
+      ioStarted();
       try {
         row = await this.driver.read(id);
       } finally {
         this.settledReads++;
+        ioEnded();
       }
       const queriedAt = performance.now();
       await sleep(delay / 2);
@@ -120,7 +122,8 @@ export class Source {
   async updateNow(id: number): Promise<SourceRow | undefined> {
     this.writes++;
     const at = this.now();
-    const row = await this.driver.update(id, at);
+    ioStarted();
+    const row = await this.driver.update(id, at).finally(ioEnded);
     if (row) this.versions.record(row.id, row.version, at);
     return row;
   }

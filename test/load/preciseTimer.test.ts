@@ -1,9 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { preciseSleep, sleepUntil, startTimer } from '../../src/load/preciseTimer.ts';
+import {
+  ioEnded,
+  ioStarted,
+  loopSleeps,
+  preciseSleep,
+  sleepUntil,
+  startTimer,
+} from '../../src/load/preciseTimer.ts';
 import { TimerThread } from '../../src/load/timerThread.ts';
 
-describe.each(['thread', 'spin'] as const)('preciseTimer (%s)', (mode) => {
+describe.each(['wait', 'thread', 'spin'] as const)('preciseTimer (%s)', (mode) => {
   beforeAll(() => startTimer(mode));
 
   it('never wakes a sleeper before its time, and wakes many in deadline order', async () => {
@@ -34,6 +41,45 @@ describe.each(['thread', 'spin'] as const)('preciseTimer (%s)', (mode) => {
   it('resolves at once for zero or a time already past', async () => {
     await expect(preciseSleep(0)).resolves.toBeUndefined();
     await expect(sleepUntil(performance.now() - 5)).resolves.toBeUndefined();
+  });
+});
+
+describe('preciseTimer (wait) with a command in flight', () => {
+  beforeAll(() => startTimer('wait'));
+
+  /*
+   * Wait mode sleeps the event loop itself; a reply arriving meanwhile would
+   * be read late and its latency overstated. So it must never sleep while a
+   * command is in flight, and must sleep again once none is.
+   */
+  it('never puts the loop to sleep while a command is in flight, and does once none is', async () => {
+    ioStarted();
+    try {
+      const before = loopSleeps();
+      for (let i = 0; i < 10; i++) await preciseSleep(2);
+      expect(loopSleeps()).toBe(before);
+    } finally {
+      ioEnded();
+    }
+    const idle = loopSleeps();
+    // 2 ms is under the longest sleep, so each of these sleeps the loop unless the machine is so
+    // busy that the target has passed before the loop gets to decide: one in twenty is plenty.
+    for (let i = 0; i < 20; i++) await preciseSleep(2);
+    expect(loopSleeps()).toBeGreaterThan(idle);
+  });
+
+  it('still ends a sleep on time when the command never answers', async () => {
+    ioStarted();
+    try {
+      const start = performance.now();
+      await preciseSleep(5);
+      const took = performance.now() - start;
+      expect(took).toBeGreaterThanOrEqual(5);
+      // The backstop is a millisecond timer: about 1-2 ms late; 50 ms is a wide margin for a busy machine.
+      expect(took).toBeLessThan(55);
+    } finally {
+      ioEnded();
+    }
   });
 });
 

@@ -87,4 +87,27 @@ describe('Pool', () => {
     expect(pool.inUse).toBe(0);
     expect(() => new Pool(0)).toThrow(RangeError);
   });
+
+  /* An overloaded run queued 120,000 reads here; Array.shift made releasing them quadratic (20 s). */
+  it('keeps first come, first served through a line of 200,000 while it is drained and refilled', async () => {
+    const pool = new Pool(1);
+    pool.tryAcquire();
+    const order: number[] = [];
+    let next = 0;
+    const enqueue = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const id = next++;
+        void pool.acquire().then(() => order.push(id));
+      }
+    };
+    enqueue(150_000);
+    for (let i = 0; i < 100_000; i++) pool.release();
+    enqueue(50_000);
+    while (pool.queued > 0) pool.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(Array.from({ length: 200_000 }, (_, i) => i));
+    expect(pool.inUse).toBe(1);
+    pool.release();
+    expect(pool.inUse).toBe(0);
+  });
 });
