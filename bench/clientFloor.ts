@@ -12,7 +12,12 @@ import { createClient } from 'redis';
 import { ioEnded, ioStarted, sleepUntil, startTimer, stopTimer } from '../src/load/preciseTimer.ts';
 import { createRng } from '../src/workload/rng.ts';
 
-const [kind, port, rate, seconds] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])];
+const [kind, port, rate, seconds] = [
+  process.argv[2],
+  Number(process.argv[3]),
+  Number(process.argv[4]),
+  Number(process.argv[5]),
+];
 
 /** Sends one GET; resolves on its reply. */
 type Get = () => Promise<unknown>;

@@ -30,18 +30,23 @@ interface Case {
   name: string;
   args: string[];
 }
-const CASES: Case[] = process.env.FLOOR_ONLY ? [] : [
-  { name: 'TTL none', args: ['--ttl', 'none'] },
-  { name: 'TTL 0, 1 ms source', args: ['--ttl', '0', '--source-latency', '1ms'] },
-  { name: 'TTL none, --timer thread', args: ['--ttl', 'none', '--timer', 'thread'] },
-  { name: 'TTL none, --timer spin', args: ['--ttl', 'none', '--timer', 'spin'] },
-];
+const CASES: Case[] = process.env.FLOOR_ONLY
+  ? []
+  : [
+      { name: 'TTL none', args: ['--ttl', 'none'] },
+      { name: 'TTL 0, 1 ms source', args: ['--ttl', '0', '--source-latency', '1ms'] },
+      { name: 'TTL none, --timer thread', args: ['--ttl', 'none', '--timer', 'thread'] },
+      { name: 'TTL none, --timer spin', args: ['--ttl', 'none', '--timer', 'spin'] },
+    ];
 
 /** Runs a command under /usr/bin/time; returns its user + system CPU in seconds and its stdout. */
 function timed(command: string, args: string[]): { cpuSec: number; stdout: string } {
   const run = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', command, ...args], { encoding: 'utf8' });
   const match = /CPU ([\d.]+) ([\d.]+)/.exec(run.stderr);
-  if (run.status !== 0 || !match) throw new Error(`${args.join(' ')} failed (exit ${run.status}, ${run.signal ?? ''} ${run.error?.message ?? ''}): ${run.stderr.trim()}`);
+  if (run.status !== 0 || !match)
+    throw new Error(
+      `${args.join(' ')} failed (exit ${run.status}, ${run.signal ?? ''} ${run.error?.message ?? ''}): ${run.stderr.trim()}`,
+    );
   return { cpuSec: Number(match[1]) + Number(match[2]), stdout: run.stdout };
 }
 

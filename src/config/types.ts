@@ -26,7 +26,7 @@ export type StampedeStrategy =
   | { kind: 'lock' }
   | { kind: 'xfetch'; beta: number };
 
-/** How sleeps end on time: a timer thread (default, light) or a spinning event loop (punctual, a whole core). */
+/** How sleeps end on time: the loop sleeps while nothing is in flight (default, lightest), a timer thread, or a spinning event loop (punctual, a whole core). */
 export type TimerMode = 'wait' | 'thread' | 'spin';
 export const TIMER_MODES: readonly TimerMode[] = ['wait', 'thread', 'spin'];
 

@@ -172,16 +172,20 @@ function decideSoon(): void {
 
 function decide(): void {
   deciding = false;
-  if (heap.size === 0) return clearBackstop();
-  const at = heap.earliest();
-  const gap = at - performance.now();
-  if (gap <= 0) return tick();
-  if (inFlight > 0) return armBackstop(Math.max(1, Math.floor(gap)));
-  if (gap > BLOCK_MAX_MS) return armBackstop(Math.floor(gap) - 2);
-  // A backstop still armed is left to fire: it finds nothing due, which is cheaper than a timer cleared and set per send.
-  blocks++;
-  Atomics.wait(blockCell, 0, 0, gap);
-  tick();
+  if (heap.size === 0) {
+    clearBackstop();
+    return;
+  }
+  const gap = heap.earliest() - performance.now();
+  if (gap <= 0) tick();
+  else if (inFlight > 0) armBackstop(Math.max(1, Math.floor(gap)));
+  else if (gap > BLOCK_MAX_MS) armBackstop(Math.floor(gap) - 2);
+  else {
+    // A backstop still armed is left to fire: it finds nothing due, which is cheaper than a timer cleared and set per send.
+    blocks++;
+    Atomics.wait(blockCell, 0, 0, gap);
+    tick();
+  }
 }
 
 function armBackstop(delayMs: number): void {

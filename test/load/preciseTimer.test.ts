@@ -1,13 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ioEnded,
-  ioStarted,
-  loopSleeps,
-  preciseSleep,
-  sleepUntil,
-  startTimer,
-} from '../../src/load/preciseTimer.ts';
+import { ioEnded, ioStarted, loopSleeps, preciseSleep, sleepUntil, startTimer } from '../../src/load/preciseTimer.ts';
 import { TimerThread } from '../../src/load/timerThread.ts';
 
 describe.each(['wait', 'thread', 'spin'] as const)('preciseTimer (%s)', (mode) => {
