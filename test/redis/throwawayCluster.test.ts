@@ -3,29 +3,14 @@
  * stop(), after a start that failed, and when the process exits without
  * stopping them; and a session on one that stops it when it closes.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { openSession } from '../../src/redis/openSession.ts';
 import { startThrowawayCluster } from '../../src/redis/throwawayCluster.ts';
 import { waitUntil } from '../helpers/chaos.ts';
 import { ROOT } from '../helpers/cli.ts';
-
-/** redis-server processes that are children of `pid`. */
-function childServers(pid = process.pid): number[] {
-  const out = spawnSync('pgrep', ['-P', String(pid), 'redis-server'], { encoding: 'utf8' }).stdout;
-  return out.split('\n').filter(Boolean).map(Number);
-}
-
-/** Running, not a zombie waiting for init (which may reap late in a container). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+import { alive, childServers } from '../helpers/processes.ts';
 
 describe('a throwaway cluster', () => {
   it('refuses fewer than 3 masters, naming the value', async () => {

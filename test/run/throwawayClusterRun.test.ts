@@ -1,29 +1,8 @@
-/**
- * `--throwaway-cluster N` from the command line: the run measures on a
- * cluster it started and stops every master at its end — after a finished
- * run and after Ctrl-C — and bad combinations exit 2 in one line.
- */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliOptions, errorLines, runCli, STACK_LINE, tempDir } from '../helpers/cli.ts';
-
-/** redis-server processes whose parent is `pid`. */
-function childServers(pid: number | undefined): number[] {
-  if (pid === undefined) return [];
-  const out = spawnSync('pgrep', ['-P', String(pid), 'redis-server'], { encoding: 'utf8' }).stdout;
-  return out.split('\n').filter(Boolean).map(Number);
-}
-
-/** Running, not a zombie waiting to be reaped. */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+import { alive, childServers } from '../helpers/processes.ts';
 
 /** Runs the CLI, noting the masters it started while it runs (they are its children). */
 async function runWatching(args: string[], options: CliOptions = {}) {
